@@ -1,0 +1,390 @@
+/*
+ * The only file of pam_ambcaps that calls libcap or prctl(2).
+ * See the kernel rules in capabilities(7): A is a subset of P and I;
+ * raising I needs the cap in B and (in P or CAP_SETPCAP); raising A needs
+ * it in P and I and no SECBIT_NO_CAP_AMBIENT_RAISE.
+ */
+#include "config.h"
+#include "caps.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <linux/securebits.h>
+
+unsigned caps_count(void)
+{
+	int n = cap_max_bits();
+
+	if (n <= 0)
+		return 0;
+	if ((unsigned)n > CAPMASK_BITS)
+		return CAPMASK_BITS;
+	return (unsigned)n;
+}
+
+int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
+{
+	char buf[64];
+	size_t len = strlen(name), off = 0;
+	cap_value_t value;
+
+	if (len == 0) {
+		snprintf(why, whylen, "empty capability name");
+		return -1;
+	}
+	if (len + 5 > sizeof(buf)) {
+		snprintf(why, whylen, "unknown capability '%.40s...'", name);
+		return -1;
+	}
+	if (isdigit((unsigned char)name[0])) {
+		char *end;
+		unsigned long n;
+
+		errno = 0;
+		n = strtoul(name, &end, 10);
+		if (*end != '\0' || errno != 0) {
+			snprintf(why, whylen, "unknown capability '%s'", name);
+			return -1;
+		}
+		if (n >= caps_count()) {
+			snprintf(why, whylen,
+				 "capability number %s is outside this kernel's range (0-%u)",
+				 name, caps_count() - 1);
+			return -1;
+		}
+		*bit = (unsigned)n;
+		return 0;
+	}
+	if (strncasecmp(name, "cap_", 4) != 0) {
+		memcpy(buf, "cap_", 4);
+		off = 4;
+	}
+	for (size_t i = 0; i <= len; i++)
+		buf[off + i] = (char)tolower((unsigned char)name[i]);
+	if (strcmp(buf, "cap_all") == 0 || strcmp(buf, "cap_none") == 0) {
+		snprintf(why, whylen,
+			 "'%s' is not a capability: name each capability, or write 'none' alone",
+			 name);
+		return -1;
+	}
+	if (cap_from_name(buf, &value) != 0 || value < 0) {
+		snprintf(why, whylen, "unknown capability '%s'", name);
+		return -1;
+	}
+	if ((unsigned)value >= caps_count()) {
+		snprintf(why, whylen, "capability '%s' is not supported by this kernel",
+			 name);
+		return -1;
+	}
+	*bit = (unsigned)value;
+	return 0;
+}
+
+void caps_name(unsigned bit, char *buf, size_t len)
+{
+	char *name = cap_to_name((cap_value_t)bit);
+
+	if (name == NULL) {
+		snprintf(buf, len, "%u", bit);
+		return;
+	}
+	snprintf(buf, len, "%s", name);
+	cap_free(name);
+}
+
+void caps_format(capmask_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		char name[64];
+		int n;
+
+		if (!(mask & CAPMASK_BIT(bit)))
+			continue;
+		caps_name(bit, name, sizeof(name));
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", name);
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += (size_t)n;
+	}
+}
+
+const char *caps_refusal_text(enum caps_refusal why)
+{
+	switch (why) {
+	case CAPS_OK:
+		return "granted";
+	case CAPS_NOT_IN_BOUNDING:
+		return "not in the bounding set of this process";
+	case CAPS_NOT_PERMITTED:
+		return "not in the permitted set of this process";
+	case CAPS_NO_AMBIENT_RAISE:
+		return "SECBIT_NO_CAP_AMBIENT_RAISE is set";
+	case CAPS_KERNEL_REFUSED:
+		return "refused by the kernel";
+	}
+	return "refused";
+}
+
+static capmask_t flag_mask(cap_t c, cap_flag_t flag)
+{
+	capmask_t m = 0;
+	unsigned n = caps_count();
+
+	for (unsigned bit = 0; bit < n; bit++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (cap_get_flag(c, (cap_value_t)bit, flag, &v) == 0 && v == CAP_SET)
+			m |= CAPMASK_BIT(bit);
+	}
+	return m;
+}
+
+int caps_read_state(struct caps_state *st, struct amb_error *err)
+{
+	unsigned n = caps_count();
+	cap_t c = cap_get_proc();
+	int sec;
+
+	memset(st, 0, sizeof(*st));
+	if (c == NULL) {
+		amb_error_set(err, "cannot read capabilities: %s", strerror(errno));
+		return -1;
+	}
+	st->permitted = flag_mask(c, CAP_PERMITTED);
+	st->effective = flag_mask(c, CAP_EFFECTIVE);
+	st->inheritable = flag_mask(c, CAP_INHERITABLE);
+	cap_free(c);
+	for (unsigned bit = 0; bit < n; bit++) {
+		if (cap_get_bound((cap_value_t)bit) == 1)
+			st->bounding |= CAPMASK_BIT(bit);
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long)bit, 0UL, 0UL) == 1)
+			st->ambient |= CAPMASK_BIT(bit);
+	}
+	sec = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
+	if (sec > 0) {
+		st->no_ambient_raise = (sec & issecure_mask(SECURE_NO_CAP_AMBIENT_RAISE)) != 0;
+		st->keepcaps_locked = (sec & issecure_mask(SECURE_KEEP_CAPS_LOCKED)) != 0;
+	}
+	return 0;
+}
+
+void caps_plan_grant(const struct caps_state *st, capmask_t grant, bool ambient,
+		     struct caps_plan *plan)
+{
+	bool setpcap = (st->effective & CAPMASK_BIT(CAP_SETPCAP)) != 0;
+
+	memset(plan, 0, sizeof(*plan));
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		capmask_t m = CAPMASK_BIT(bit);
+		enum caps_refusal why = CAPS_OK;
+
+		if (!(grant & m))
+			continue;
+		if (!(st->inheritable & m)) {
+			/* capset: new I within old I | B, and old I | P without SETPCAP */
+			if (!(st->bounding & m))
+				why = CAPS_NOT_IN_BOUNDING;
+			else if (!(st->permitted & m) && !setpcap)
+				why = CAPS_NOT_PERMITTED;
+		}
+		if (why == CAPS_OK && ambient && !(st->ambient & m)) {
+			if (!(st->permitted & m))
+				why = CAPS_NOT_PERMITTED;
+			else if (st->no_ambient_raise)
+				why = CAPS_NO_AMBIENT_RAISE;
+		}
+		if (why == CAPS_OK) {
+			plan->ok |= m;
+		} else {
+			plan->refused |= m;
+			plan->why[bit] = why;
+		}
+	}
+}
+
+/* Set the inheritable set of the calling thread to exactly INH. */
+static int set_inheritable(capmask_t inh, struct amb_error *err)
+{
+	unsigned n = caps_count();
+	cap_t c = cap_get_proc();
+	int rc = 0;
+
+	if (c == NULL) {
+		amb_error_set(err, "cannot read capabilities: %s", strerror(errno));
+		return -1;
+	}
+	for (unsigned bit = 0; bit < n; bit++) {
+		cap_value_t v = (cap_value_t)bit;
+
+		cap_set_flag(c, CAP_INHERITABLE, 1, &v,
+			     (inh & CAPMASK_BIT(bit)) ? CAP_SET : CAP_CLEAR);
+	}
+	if (cap_set_proc(c) != 0) {
+		amb_error_set(err, "cannot set the inheritable set: %s", strerror(errno));
+		rc = -1;
+	}
+	cap_free(c);
+	return rc;
+}
+
+static int ambient_op(int op, unsigned bit)
+{
+	return prctl(PR_CAP_AMBIENT, (unsigned long)op, (unsigned long)bit, 0UL, 0UL);
+}
+
+/* Raise A for every cap in OK; failures move from plan->ok to refused. */
+static void raise_ambient(capmask_t ok, capmask_t already, struct caps_plan *plan)
+{
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		capmask_t m = CAPMASK_BIT(bit);
+
+		if (!(ok & m) || (already & m))
+			continue;
+		if (ambient_op(PR_CAP_AMBIENT_RAISE, bit) != 0) {
+			plan->ok &= ~m;
+			plan->refused |= m;
+			plan->why[bit] = CAPS_KERNEL_REFUSED;
+			plan->err[bit] = errno;
+		}
+	}
+}
+
+int caps_restore(capmask_t inheritable, capmask_t ambient, struct amb_error *err)
+{
+	struct caps_state st;
+
+	if (caps_read_state(&st, err) != 0)
+		return -1;
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		capmask_t m = CAPMASK_BIT(bit);
+
+		if ((st.ambient & m) && !(ambient & m) &&
+		    ambient_op(PR_CAP_AMBIENT_LOWER, bit) != 0) {
+			amb_error_set(err, "cannot lower ambient capability %u: %s", bit,
+				      strerror(errno));
+			return -1;
+		}
+	}
+	if ((st.inheritable & ~inheritable) != 0)
+		return set_inheritable(st.inheritable & inheritable, err);
+	return 0;
+}
+
+int caps_apply_now(capmask_t grant, bool ambient, bool strict,
+		   struct caps_plan *plan, capmask_t *before_i,
+		   capmask_t *before_a, struct amb_error *err)
+{
+	struct caps_state st;
+	capmask_t planned;
+
+	if (caps_read_state(&st, err) != 0)
+		return -1;
+	if (before_i)
+		*before_i = st.inheritable;
+	if (before_a)
+		*before_a = st.ambient;
+	caps_plan_grant(&st, grant, ambient, plan);
+	if (plan->refused && strict)
+		return 1;
+	if ((st.inheritable | plan->ok) != st.inheritable &&
+	    set_inheritable(st.inheritable | plan->ok, err) != 0)
+		return -1;
+	if (!ambient)
+		return plan->refused ? 1 : 0;
+	planned = plan->ok;
+	raise_ambient(plan->ok, st.ambient, plan);
+	if (plan->ok != planned) {
+		/* the kernel refused some: strict undoes all, else they leave I */
+		if (strict)
+			plan->ok = 0;
+		if (caps_restore(st.inheritable | plan->ok, st.ambient | plan->ok, err) != 0)
+			return -1;
+	}
+	return plan->refused ? 1 : 0;
+}
+
+int caps_set_keepcaps(bool on, struct amb_error *err)
+{
+	if (prctl(PR_SET_KEEPCAPS, on ? 1UL : 0UL, 0UL, 0UL, 0UL) != 0) {
+		amb_error_set(err, "cannot %s PR_SET_KEEPCAPS: %s", on ? "set" : "clear",
+			      strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Replace P and I, clear E: the deferred path's only capset. */
+static int set_permitted_inheritable(capmask_t p, capmask_t i, struct amb_error *err)
+{
+	unsigned n = caps_count();
+	cap_t c = cap_init();
+	int rc = 0;
+
+	if (c == NULL) {
+		amb_error_set(err, "cannot allocate capabilities: %s", strerror(errno));
+		return -1;
+	}
+	for (unsigned bit = 0; bit < n; bit++) {
+		cap_value_t v = (cap_value_t)bit;
+
+		if (p & CAPMASK_BIT(bit))
+			cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET);
+		if (i & CAPMASK_BIT(bit))
+			cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
+	}
+	if (cap_set_proc(c) != 0) {
+		amb_error_set(err, "cannot set capabilities: %s", strerror(errno));
+		rc = -1;
+	}
+	cap_free(c);
+	return rc;
+}
+
+int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
+			struct amb_error *err)
+{
+	struct caps_state st;
+	capmask_t other_i, keep;
+	int rc;
+
+	if (caps_read_state(&st, err) != 0) {
+		caps_set_keepcaps(false, NULL);
+		return -1;
+	}
+	caps_plan_grant(&st, grant, true, plan);
+	other_i = st.inheritable & ~grant;
+	keep = (plan->refused && strict) ? 0 : plan->ok;
+	rc = set_permitted_inheritable(keep, other_i | keep, err);
+	if (rc == 0 && keep) {
+		raise_ambient(keep, 0, plan);
+		if (plan->ok != keep) {
+			if (strict)
+				plan->ok = 0;
+			rc = set_permitted_inheritable(plan->ok, other_i | plan->ok, err);
+		}
+	}
+	if (rc != 0) {
+		/* never leave root's permitted set behind: drop everything */
+		struct amb_error ignored;
+
+		set_permitted_inheritable(0, 0, &ignored);
+		plan->ok = 0;
+	}
+	if (strict && plan->refused)
+		plan->ok = 0;
+	if (caps_set_keepcaps(false, rc ? NULL : err) != 0)
+		rc = -1;
+	if (rc != 0)
+		return -1;
+	return plan->refused ? 1 : 0;
+}

@@ -1,0 +1,572 @@
+/*
+ * Reading and parsing ambcaps.conf. Fail closed: the first problem in any
+ * file stops the whole load with "file:line: reason".
+ */
+#include "config.h"
+#include "conf.h"
+#include "caps.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---------- the language ---------- */
+
+int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
+		    struct amb_error *err)
+{
+	const char *p = text;
+	capmask_t m = 0;
+
+	*mask = 0;
+	*none = false;
+	if (strcasecmp(text, "none") == 0) {
+		*none = true;
+		return 0;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char name[80], why[160];
+		unsigned bit;
+
+		if (len == 0) {
+			if (p == text)
+				amb_error_set(err, "capability list '%s' starts with a comma", text);
+			else if (comma == NULL)
+				amb_error_set(err, "trailing comma in capability list '%s'", text);
+			else
+				amb_error_set(err, "empty capability name in '%s'", text);
+			return -1;
+		}
+		if (len >= sizeof(name)) {
+			amb_error_set(err, "unknown capability '%.*s...'", 40, p);
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (strcasecmp(name, "none") == 0) {
+			amb_error_set(err, "'none' cannot be combined with capabilities");
+			return -1;
+		}
+		if (caps_from_name(name, &bit, why, sizeof(why)) != 0) {
+			amb_error_set(err, "%s", why);
+			return -1;
+		}
+		m |= CAPMASK_BIT(bit);
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+/* Check one WHO token; 0 with *who set, or -1 with ERR (no file:line yet). */
+static int parse_who(char *tok, size_t ntok, struct conf_who *who,
+		     struct amb_error *err)
+{
+	if (strchr(tok, ',')) {
+		amb_error_set(err, "',' in name '%s' (write capabilities as one word: cap_a,cap_b)", tok);
+		return -1;
+	}
+	if (strchr(tok, ':')) {
+		amb_error_set(err, "':' is not allowed in name '%s'", tok);
+		return -1;
+	}
+	if (tok[0] == '*') {
+		if (tok[1] != '\0') {
+			amb_error_set(err, "'%s': '*' must stand alone", tok);
+			return -1;
+		}
+		if (ntok > 1) {
+			amb_error_set(err, "'*' must be the only name on its line");
+			return -1;
+		}
+		who->kind = WHO_ALL;
+		who->name = tok;
+		return 0;
+	}
+	if (tok[0] == '@') {
+		if (tok[1] == '\0') {
+			amb_error_set(err, "'@' without a group name");
+			return -1;
+		}
+		if (tok[1] == '@' || tok[1] == '*') {
+			amb_error_set(err, "'%s' is not a valid group name", tok);
+			return -1;
+		}
+		who->kind = WHO_GROUP;
+		who->name = tok + 1;
+		return 0;
+	}
+	who->kind = WHO_USER;
+	who->name = tok;
+	return 0;
+}
+
+struct parser {
+	const char *file;
+	unsigned line;
+	struct conf_who *who; /* room for a whole line's names */
+	char last_caps[128];  /* cache: generated files repeat the same list */
+	capmask_t last_mask;
+	bool last_none, have_last;
+};
+
+/* Tokenize and check one NUL-terminated line. */
+static int parse_line(struct parser *ps, char *s, conf_rule_fn fn, void *ctx,
+		      struct amb_error *err)
+{
+	char *caps_tok = NULL;
+	size_t nwho = 0;
+	struct conf_rule rule;
+
+	for (;;) {
+		char *tok;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			break;
+		tok = s;
+		while (*s != '\0' && *s != ' ' && *s != '\t')
+			s++;
+		if (*s != '\0')
+			*s++ = '\0';
+		if (caps_tok == NULL)
+			caps_tok = tok;
+		else
+			ps->who[nwho++].name = tok;
+	}
+	if (caps_tok == NULL)
+		return 0;
+	if (nwho == 0) {
+		amb_error_set(err, "%s:%u: '%s' is not followed by any user or group",
+			      ps->file, ps->line, caps_tok);
+		return -1;
+	}
+	memset(&rule, 0, sizeof(rule));
+	if (ps->have_last && strcmp(caps_tok, ps->last_caps) == 0) {
+		rule.caps = ps->last_mask;
+		rule.none = ps->last_none;
+	} else {
+		struct amb_error why;
+
+		if (conf_parse_caps(caps_tok, &rule.caps, &rule.none, &why) != 0) {
+			amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
+			return -1;
+		}
+		ps->have_last = strlen(caps_tok) < sizeof(ps->last_caps);
+		if (ps->have_last) {
+			strcpy(ps->last_caps, caps_tok);
+			ps->last_mask = rule.caps;
+			ps->last_none = rule.none;
+		}
+	}
+	for (size_t i = 0; i < nwho; i++) {
+		struct amb_error why;
+
+		if (parse_who((char *)ps->who[i].name, nwho, &ps->who[i], &why) != 0) {
+			amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
+			return -1;
+		}
+	}
+	rule.file = ps->file;
+	rule.line = ps->line;
+	rule.nwho = nwho;
+	rule.who = ps->who;
+	return fn(&rule, ctx);
+}
+
+int conf_parse_buffer(const char *file, char *buf, size_t len,
+		      conf_rule_fn fn, void *ctx, struct amb_error *err)
+{
+	struct parser ps;
+	char *p = buf, *end = buf + len;
+	int rc = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.file = file;
+	ps.who = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps.who));
+	if (ps.who == NULL) {
+		amb_error_set(err, "%s: out of memory", file);
+		return -1;
+	}
+	while (p < end && rc == 0) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		size_t ll = (size_t)(le - p);
+
+		ps.line++;
+		if (ll > 0 && p[ll - 1] == '\r')
+			ll--;
+		if (ll > CONF_MAX_LINE) {
+			amb_error_set(err, "%s:%u: line is longer than %u bytes", file,
+				      ps.line, CONF_MAX_LINE);
+			rc = -1;
+			break;
+		}
+		p[ll] = '\0';
+		for (size_t i = 0; i < ll; i++) {
+			unsigned char c = (unsigned char)p[i];
+
+			if (c == '\0') {
+				amb_error_set(err, "%s:%u: NUL byte in line", file, ps.line);
+				rc = -1;
+				break;
+			}
+			if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				amb_error_set(err, "%s:%u: control character 0x%02x in line",
+					      file, ps.line, c);
+				rc = -1;
+				break;
+			}
+		}
+		if (rc == 0)
+			rc = parse_line(&ps, p, fn, ctx, err);
+		p = nl ? nl + 1 : end;
+	}
+	free(ps.who);
+	return rc;
+}
+
+/* ---------- opening files safely ---------- */
+
+static int check_dir_fd(int fd, const char *dir, uid_t owner, struct amb_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		amb_error_set(err, "%s: cannot stat directory: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		amb_error_set(err, "%s: not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != owner) {
+		amb_error_set(err, "%s: directory is owned by uid %u, not root", dir,
+			      (unsigned)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		amb_error_set(err, "%s: directory is writable by group or others (mode %04o)",
+			      dir, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Open and check DIR. fd, -2 if missing and allowed, -1 with ERR. */
+static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofollow,
+		    struct amb_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+
+	if (fd < 0) {
+		if (errno == ENOENT && may_be_missing)
+			return -2;
+		if (errno == ELOOP || (errno == ENOTDIR && nofollow)) {
+			struct stat st;
+
+			if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+				amb_error_set(err, "%s: is a symbolic link", dir);
+				return -1;
+			}
+		}
+		amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (check_dir_fd(fd, dir, owner, err) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read NAME in the checked directory DFD; PATH is for messages. */
+static int read_at(int dfd, const char *name, const char *path, uid_t owner,
+		   bool may_be_missing, char **bufp, size_t *lenp, struct amb_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap;
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && may_be_missing)
+			return 0;
+		if (errno == ELOOP)
+			amb_error_set(err, "%s: is a symbolic link", path);
+		else
+			amb_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		amb_error_set(err, "%s: cannot stat: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		amb_error_set(err, "%s: not a regular file", path);
+		goto fail;
+	}
+	if (st.st_uid != owner) {
+		amb_error_set(err, "%s: owned by uid %u, not root", path, (unsigned)st.st_uid);
+		goto fail;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		amb_error_set(err, "%s: writable by group or others (mode %04o)", path,
+			      (unsigned)(st.st_mode & 07777));
+		goto fail;
+	}
+	if (st.st_size > (off_t)CONF_MAX_FILE) {
+		amb_error_set(err, "%s: larger than the limit of %u bytes", path, CONF_MAX_FILE);
+		goto fail;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap + 1);
+	if (buf == NULL) {
+		amb_error_set(err, "%s: out of memory", path);
+		goto fail;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			/* the file grew since fstat: keep reading, within the limit */
+			char *nbuf;
+
+			if (cap > CONF_MAX_FILE) {
+				amb_error_set(err, "%s: larger than the limit of %u bytes",
+					      path, CONF_MAX_FILE);
+				goto fail;
+			}
+			cap = cap * 2 > CONF_MAX_FILE + 1 ? CONF_MAX_FILE + 1 : cap * 2;
+			nbuf = realloc(buf, cap + 1);
+			if (nbuf == NULL) {
+				amb_error_set(err, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			amb_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CONF_MAX_FILE) {
+		amb_error_set(err, "%s: larger than the limit of %u bytes", path, CONF_MAX_FILE);
+		goto fail;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 1;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+int conf_read_file(const char *path, uid_t owner, bool may_be_missing,
+		   char **buf, size_t *len, struct amb_error *err)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int dfd, rc;
+
+	if (path[0] != '/') {
+		amb_error_set(err, "%s: not an absolute path", path);
+		return -1;
+	}
+	if (slash[1] == '\0' || (size_t)(slash - path) >= sizeof(dir)) {
+		amb_error_set(err, "%s: not a file name", path);
+		return -1;
+	}
+	if (slash == path) {
+		strcpy(dir, "/");
+	} else {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+	}
+	dfd = open_dir(dir, owner, may_be_missing, false, err);
+	if (dfd == -2)
+		return 0;
+	if (dfd < 0)
+		return -1;
+	rc = read_at(dfd, slash + 1, path, owner, may_be_missing, buf, len, err);
+	close(dfd);
+	return rc;
+}
+
+/* ---------- drop-ins ---------- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int push_name(char ***v, size_t *n, size_t *cap, const char *name)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char **nv = realloc(*v, ncap * sizeof(**v));
+
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n] = strdup(name);
+	if ((*v)[*n] == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+void conf_free_names(struct conf_names *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		free(names->names[i]);
+	for (size_t i = 0; i < names->nignored; i++)
+		free(names->ignored[i]);
+	free(names->names);
+	free(names->ignored);
+	memset(names, 0, sizeof(*names));
+}
+
+static int list_fd(int dfd, const char *dir, struct conf_names *out, struct amb_error *err)
+{
+	size_t cap = 0, icap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd = dup(dfd);
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		amb_error_set(err, "%s: cannot read directory: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		bool want = de->d_name[0] != '.' && len > 5 &&
+			    strcmp(de->d_name + len - 5, ".conf") == 0;
+		int rc;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (want && out->n >= CONF_MAX_DROPINS) {
+			amb_error_set(err, "%s: more than %u drop-in files", dir, CONF_MAX_DROPINS);
+			goto fail;
+		}
+		rc = want ? push_name(&out->names, &out->n, &cap, de->d_name)
+			  : push_name(&out->ignored, &out->nignored, &icap, de->d_name);
+		if (rc != 0) {
+			amb_error_set(err, "%s: out of memory", dir);
+			goto fail;
+		}
+	}
+	closedir(d);
+	if (out->n > 1)
+		qsort(out->names, out->n, sizeof(*out->names), cmp_names);
+	if (out->nignored > 1)
+		qsort(out->ignored, out->nignored, sizeof(*out->ignored), cmp_names);
+	return 1;
+fail:
+	closedir(d);
+	conf_free_names(out);
+	return -1;
+}
+
+int conf_list_dropins(const char *dir, uid_t owner, bool may_be_missing,
+		      struct conf_names *out, struct amb_error *err)
+{
+	int dfd = open_dir(dir, owner, may_be_missing, true, err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (dfd == -2)
+		return 0;
+	if (dfd < 0)
+		return -1;
+	rc = list_fd(dfd, dir, out, err);
+	close(dfd);
+	return rc;
+}
+
+static int parse_owned(const char *path, char *buf, size_t len, conf_rule_fn fn,
+		       void *ctx, struct amb_error *err)
+{
+	int rc = conf_parse_buffer(path, buf, len, fn, ctx, err);
+
+	free(buf);
+	return rc;
+}
+
+int conf_load(const struct conf_source *src, conf_rule_fn fn, void *ctx,
+	      unsigned *nfiles, struct amb_error *err)
+{
+	struct conf_names names;
+	char *buf;
+	size_t len;
+	int rc, dfd;
+
+	if (nfiles)
+		*nfiles = 0;
+	if (src->file) {
+		rc = conf_read_file(src->file, src->owner, src->file_optional, &buf, &len, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			if (nfiles)
+				(*nfiles)++;
+			rc = parse_owned(src->file, buf, len, fn, ctx, err);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	if (src->dir == NULL)
+		return 0;
+	dfd = open_dir(src->dir, src->owner, src->dir_optional, true, err);
+	if (dfd == -2)
+		return 0;
+	if (dfd < 0)
+		return -1;
+	rc = list_fd(dfd, src->dir, &names, err);
+	if (rc < 0) {
+		close(dfd);
+		return -1;
+	}
+	rc = 0;
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s", src->dir, names.names[i]);
+		rc = read_at(dfd, names.names[i], path, src->owner, false, &buf, &len, err);
+		if (rc < 0)
+			break;
+		if (nfiles)
+			(*nfiles)++;
+		rc = parse_owned(path, buf, len, fn, ctx, err);
+	}
+	conf_free_names(&names);
+	close(dfd);
+	return rc;
+}

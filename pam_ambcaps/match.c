@@ -1,0 +1,49 @@
+#include "config.h"
+#include "match.h"
+
+#include <string.h>
+
+int match_rule(const struct conf_rule *rule, const struct match_user *u)
+{
+	int result = 0;
+
+	for (size_t i = 0; i < rule->nwho; i++) {
+		const struct conf_who *w = &rule->who[i];
+		int r = 0;
+
+		switch (w->kind) {
+		case WHO_ALL:
+			r = 1;
+			break;
+		case WHO_USER:
+			r = strcmp(w->name, u->name) == 0;
+			break;
+		case WHO_GROUP:
+			r = u->in_group ? u->in_group(u->ctx, w->name) : 0;
+			break;
+		}
+		if (r == 1)
+			return 1;
+		if (r < 0)
+			result = -1;
+	}
+	return result;
+}
+
+void grant_fold(struct grant *g, const struct conf_rule *rule, int matched)
+{
+	if (matched < 0)
+		g->unresolved = true;
+	if (matched == 0 || (matched < 0 && !rule->none))
+		return;
+	g->matched++;
+	if (rule->none)
+		g->veto = true;
+	else
+		g->caps |= rule->caps;
+}
+
+capmask_t grant_total(const struct grant *g, capmask_t extra)
+{
+	return g->veto ? 0 : (g->caps | extra);
+}

@@ -1,0 +1,31 @@
+/* match.[ch]: rules x user -> grant. Pure: group membership is asked of a callback. */
+#ifndef AMBCAPS_MATCH_H
+#define AMBCAPS_MATCH_H
+
+#include "conf.h"
+
+struct match_user {
+	const char *name;
+	/* 1 member, 0 not, -1 membership could not be resolved (NSS error) */
+	int (*in_group)(void *ctx, const char *group);
+	void *ctx;
+};
+
+/* 1 the rule names the user, 0 it does not, -1 it may through an unresolvable group. */
+int match_rule(const struct conf_rule *rule, const struct match_user *u);
+
+struct grant {
+	capmask_t caps;     /* union of matching lines (file only) */
+	bool veto;          /* a matching 'none' line */
+	bool unresolved;    /* some @group could not be resolved */
+	unsigned matched;   /* matching lines */
+};
+
+/* Fold one rule into G given match_rule's answer. An unresolvable group on a
+ * 'none' line vetoes (fail closed); on a grant line it grants nothing. */
+void grant_fold(struct grant *g, const struct conf_rule *rule, int matched);
+
+/* The final grant: file lines plus EXTRA (caps=), or nothing if vetoed. */
+capmask_t grant_total(const struct grant *g, capmask_t extra);
+
+#endif

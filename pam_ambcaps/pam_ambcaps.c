@@ -1,0 +1,365 @@
+/*
+ * pam_ambcaps: PAM entry points. Each hook parses its arguments, computes
+ * the user's grant afresh from the configuration and hands it to caps.c;
+ * this file only glues those together and turns outcomes into PAM codes
+ * and log lines. See pam_ambcaps(8).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#define PAM_SM_AUTH
+#define PAM_SM_SESSION
+#include <security/pam_modules.h>
+#include <security/pam_ext.h>
+
+#include "args.h"
+#include "caps.h"
+#include "conf.h"
+#include "grant.h"
+#include "match.h"
+#include "user.h"
+
+#define DATA_SAVED "pam_ambcaps_saved"
+#define DATA_DEFER "pam_ambcaps_defer"
+
+/* What open_session changed, for close_session to undo. */
+struct saved_sets {
+	pid_t pid;
+	capmask_t inheritable, ambient;
+};
+
+/* The grant waiting for the user's process (apply=defer). */
+struct deferred {
+	pid_t opener;
+	uid_t uid;
+	capmask_t grant;
+	bool strict, debug;
+	char user[USER_MAX_NAME + 1];
+};
+
+struct txn {
+	pam_handle_t *pamh;
+	struct args args;
+	struct amb_user user;
+	const char *service;
+	capmask_t grant;
+	struct apply_choice choice;
+};
+
+/* Log every cap the kernel would not take, by name and reason. */
+static void log_refused(pam_handle_t *pamh, const char *user, const struct caps_plan *plan)
+{
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		char name[64];
+
+		if (!(plan->refused & CAPMASK_BIT(bit)))
+			continue;
+		caps_name(bit, name, sizeof(name));
+		if (plan->why[bit] == CAPS_KERNEL_REFUSED)
+			pam_syslog(pamh, LOG_WARNING, "cannot grant %s to %s: %s (%s)", name,
+				   user, caps_refusal_text(plan->why[bit]),
+				   strerror(plan->err[bit]));
+		else
+			pam_syslog(pamh, LOG_WARNING, "cannot grant %s to %s: %s", name, user,
+				   caps_refusal_text(plan->why[bit]));
+	}
+}
+
+static void free_data(pam_handle_t *pamh, void *data, int status)
+{
+	free(data);
+}
+
+/*
+ * Arguments, user, configuration -> t->grant. PAM_SUCCESS with a grant,
+ * PAM_IGNORE with none, or the error code (already logged).
+ */
+static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **argv)
+{
+	struct amb_error err;
+	struct conf_source src;
+	struct match_user mu;
+	struct grant g;
+	struct grant_query q;
+	const void *item = NULL;
+	unsigned nfiles = 0;
+	char list[1024];
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->pamh = pamh;
+	if (args_parse(argc, argv, &t->args, &err) != 0) {
+		pam_syslog(pamh, LOG_ERR, "%s; nothing granted", err.msg);
+		return PAM_SERVICE_ERR;
+	}
+	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL)
+		t->service = item;
+	item = NULL;
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || item == NULL ||
+	    ((const char *)item)[0] == '\0') {
+		pam_syslog(pamh, LOG_ERR, "no user name (PAM_USER is not set); nothing granted");
+		return PAM_USER_UNKNOWN;
+	}
+	rc = user_lookup(item, &t->user, &err);
+	if (rc == 0) {
+		pam_syslog(pamh, LOG_ERR, "unknown user '%.*s'; nothing granted", 64,
+			   (const char *)item);
+		return PAM_USER_UNKNOWN;
+	}
+	if (rc < 0) {
+		pam_syslog(pamh, LOG_ERR, "%s; nothing granted", err.msg);
+		return PAM_SERVICE_ERR;
+	}
+	memset(&src, 0, sizeof(src));
+	src.file = t->args.conf;
+	src.file_optional = t->args.conf_is_default;
+	src.dir = t->args.confdir;
+	src.dir_optional = t->args.conf_is_default || t->args.confdir == NULL;
+	src.owner = 0;
+	mu.name = t->user.name;
+	mu.in_group = user_in_group;
+	mu.ctx = &t->user;
+	memset(&q, 0, sizeof(q));
+	q.src = &src;
+	q.user = &mu;
+	if (grant_compute(&q, &g, &nfiles, &err) != 0) {
+		pam_syslog(pamh, LOG_ERR, "%s; configuration refused, nothing granted", err.msg);
+		return PAM_SERVICE_ERR;
+	}
+	if (g.unresolved)
+		pam_syslog(pamh, LOG_WARNING,
+			   "groups of %s could not be resolved (%s): @group lines grant nothing%s",
+			   t->user.name, t->user.groups_err,
+			   g.veto ? ", and a 'none' line naming a group vetoes all" : "");
+	t->grant = grant_total(&g, t->args.caps);
+	args_choose_apply(t->args.apply, t->service, &t->choice);
+	if (t->args.debug) {
+		caps_format(t->grant, list, sizeof(list));
+		pam_syslog(pamh, LOG_DEBUG,
+			   "user %s (uid %u) service %s: %u file(s), %u matching line(s)%s, grant [%s], apply=%s: %s",
+			   t->user.name, (unsigned)t->user.uid, t->service ? t->service : "?",
+			   nfiles, g.matched, g.veto ? ", vetoed by 'none'" : "", list,
+			   args_mode_name(t->choice.mode), t->choice.why);
+	}
+	return t->grant ? PAM_SUCCESS : PAM_IGNORE;
+}
+
+static void notify(struct txn *t, int flags, const char *how, capmask_t caps)
+{
+	char list[1024];
+
+	if (!t->args.notify || (flags & PAM_SILENT) || caps == 0)
+		return;
+	caps_format(caps, list, sizeof(list));
+	pam_info(t->pamh, "pam_ambcaps: %s %s %s", t->user.name, how, list);
+}
+
+/* "now": I and A in this process. PAM_SUCCESS, or FAIL_CODE under strict. */
+static int apply_now(struct txn *t, int flags, bool ambient, int fail_code,
+		     capmask_t *before_i, capmask_t *before_a)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+	char list[1024];
+	int rc = caps_apply_now(t->grant, ambient, t->args.strict, &plan, before_i,
+				before_a, &err);
+
+	if (rc < 0) {
+		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, t->user.name);
+		return fail_code;
+	}
+	log_refused(t->pamh, t->user.name, &plan);
+	if (rc > 0 && t->args.strict) {
+		pam_syslog(t->pamh, LOG_ERR, "strict: nothing granted to %s", t->user.name);
+		return fail_code;
+	}
+	if (plan.ok == 0)
+		return PAM_SUCCESS;
+	caps_format(plan.ok, list, sizeof(list));
+	pam_syslog(t->pamh, LOG_INFO, "granted %s to %s (%s)", list, t->user.name,
+		   ambient ? "inheritable and ambient" : "inheritable");
+	notify(t, flags, ambient ? "has ambient capabilities" : "has inheritable capabilities",
+	       plan.ok);
+	return PAM_SUCCESS;
+}
+
+/*
+ * pam_set_data cleanup of the deferred grant. It acts only in the user's
+ * own process: ended silently (the child after setuid, before exec), not a
+ * replacement, all three uids the target's and not root, and not the
+ * process that opened the session. Anywhere else it only clears KEEPCAPS,
+ * and a process that switched uid without qualifying loses its permitted set.
+ */
+static void deferred_cleanup(pam_handle_t *pamh, void *data, int status)
+{
+	struct deferred *d = data;
+	uid_t r = 0, e = 0, s = 0;
+	struct caps_plan plan;
+	struct amb_error err;
+	bool switched;
+	int rc;
+
+	if (getresuid(&r, &e, &s) != 0)
+		r = e = s = 0;
+	switched = r != 0 && e != 0 && s != 0;
+	if ((status & PAM_DATA_SILENT) && !(status & PAM_DATA_REPLACE) &&
+	    getpid() != d->opener && switched && r == d->uid && e == d->uid && s == d->uid) {
+		rc = caps_apply_deferred(d->grant, d->strict, &plan, &err);
+		if (rc < 0)
+			pam_syslog(pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, d->user);
+		else
+			log_refused(pamh, d->user, &plan);
+		if (rc > 0 && d->strict)
+			pam_syslog(pamh, LOG_ERR, "strict: nothing granted to %s", d->user);
+		if (d->debug && rc >= 0) {
+			char list[1024];
+
+			caps_format(plan.ok, list, sizeof(list));
+			pam_syslog(pamh, LOG_DEBUG, "deferred grant applied for %s: [%s]",
+				   d->user, list);
+		}
+	} else if (switched && getpid() != d->opener) {
+		caps_apply_deferred(0, true, &plan, &err);
+	} else {
+		caps_set_keepcaps(false, NULL);
+	}
+	free(d);
+}
+
+static int defer_grant(struct txn *t, int flags)
+{
+	struct caps_state st;
+	struct amb_error err;
+	struct deferred *d;
+	char list[1024];
+
+	if (caps_read_state(&st, &err) != 0) {
+		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted", err.msg);
+		return PAM_SESSION_ERR;
+	}
+	if (st.keepcaps_locked) {
+		pam_syslog(t->pamh, LOG_ERR,
+			   "SECBIT_KEEP_CAPS_LOCKED is set: the deferred path is impossible, using apply=now");
+		return -1;
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		pam_syslog(t->pamh, LOG_CRIT, "out of memory; nothing granted");
+		return PAM_BUF_ERR;
+	}
+	d->opener = getpid();
+	d->uid = t->user.uid;
+	d->grant = t->grant;
+	d->strict = t->args.strict;
+	d->debug = t->args.debug;
+	snprintf(d->user, sizeof(d->user), "%s", t->user.name);
+	if (caps_set_keepcaps(true, &err) != 0) {
+		pam_syslog(t->pamh, LOG_ERR, "%s: the deferred path is impossible, using apply=now",
+			   err.msg);
+		free(d);
+		return -1;
+	}
+	if (pam_set_data(t->pamh, DATA_DEFER, d, deferred_cleanup) != PAM_SUCCESS) {
+		caps_set_keepcaps(false, NULL);
+		free(d);
+		pam_syslog(t->pamh, LOG_ERR, "cannot store the deferred grant; nothing granted");
+		return PAM_SESSION_ERR;
+	}
+	caps_format(t->grant, list, sizeof(list));
+	pam_syslog(t->pamh, LOG_INFO, "granting %s to %s when the session starts (deferred)",
+		   list, t->user.name);
+	notify(t, flags, "will have ambient capabilities", t->grant);
+	return PAM_SUCCESS;
+}
+
+static int open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct txn t;
+	struct saved_sets *saved;
+	const void *old = NULL;
+	capmask_t bi = 0, ba = 0;
+	int rc = prepare(&t, pamh, argc, argv);
+
+	if (rc != PAM_SUCCESS)
+		goto out;
+	if (t.choice.refused)
+		pam_syslog(pamh, LOG_ERR, "service %s: %s", t.service ? t.service : "?",
+			   t.choice.why);
+	if (t.choice.mode == APPLY_DEFER && t.user.uid != 0) {
+		rc = defer_grant(&t, flags);
+		if (rc != -1)
+			goto out;
+	}
+	rc = apply_now(&t, flags, true, PAM_SESSION_ERR, &bi, &ba);
+	if (rc != PAM_SUCCESS)
+		goto out;
+	if (pam_get_data(pamh, DATA_SAVED, &old) == PAM_SUCCESS && old != NULL)
+		goto out;
+	saved = malloc(sizeof(*saved));
+	if (saved == NULL)
+		goto out;
+	saved->pid = getpid();
+	saved->inheritable = bi;
+	saved->ambient = ba;
+	if (pam_set_data(pamh, DATA_SAVED, saved, free_data) != PAM_SUCCESS)
+		free(saved);
+out:
+	user_free(&t.user);
+	return rc;
+}
+
+static int close_session(pam_handle_t *pamh)
+{
+	const void *data = NULL;
+	struct amb_error err;
+
+	if (pam_get_data(pamh, DATA_SAVED, &data) == PAM_SUCCESS && data != NULL) {
+		const struct saved_sets *saved = data;
+
+		if (saved->pid == getpid() &&
+		    caps_restore(saved->inheritable, saved->ambient, &err) != 0)
+			pam_syslog(pamh, LOG_WARNING, "%s", err.msg);
+		pam_set_data(pamh, DATA_SAVED, NULL, NULL);
+	}
+	return PAM_SUCCESS;
+}
+
+static int setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct txn t;
+	int rc;
+
+	if (flags & (PAM_DELETE_CRED | PAM_REFRESH_CRED))
+		return PAM_IGNORE;
+	rc = prepare(&t, pamh, argc, argv);
+	if (rc == PAM_SUCCESS)
+		rc = apply_now(&t, flags, t.choice.mode == APPLY_NOW, PAM_CRED_ERR, NULL, NULL);
+	user_free(&t.user);
+	return rc;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return open_session(pamh, flags, argc, argv);
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return close_session(pamh);
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return setcred(pamh, flags, argc, argv);
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
