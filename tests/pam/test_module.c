@@ -1,0 +1,546 @@
+#include "config.h"
+
+/*
+ * The built pam_ambcaps.so through real libpam, in a user namespace:
+ * return codes, options, log text, and the real effect on this process's
+ * and an exec'd child's inheritable and ambient sets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <security/pam_appl.h>
+
+#include "harness.h"
+
+#define NBS BIT(CAP_NET_BIND_SERVICE)
+#define NRAW BIT(CAP_NET_RAW)
+#define NADM BIT(CAP_NET_ADMIN)
+
+static char opts[2048];
+
+/* Write CONTENT as a fresh config file; return "conf=PATH". */
+static const char *conf(const char *content)
+{
+	static char path[600], opt[700];
+
+	snprintf(path, sizeof(path), "%s/ambcaps.conf", h_newdir());
+	h_write(path, content, 0644);
+	snprintf(opt, sizeof(opt), "conf=%s", path);
+	return opt;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	h_reset_caps();
+	return 0;
+}
+
+/* A log line of priority PRIO (-1: any) containing TEXT. */
+static bool has_log(const struct h_result *r, int prio, const char *text)
+{
+	const char *line = r->log;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		const char *hit = strstr(line, text);
+
+		if (hit && hit < line + len && (prio < 0 || line[1] - '0' == prio))
+			return true;
+		line += len + (nl ? 1 : 0);
+	}
+	return false;
+}
+
+#define assert_log_prio(r, prio, text) do { \
+	if (!has_log((r), (prio), (text))) \
+		fail_msg("log lacks <%d> \"%s\":\n%s", (prio), (text), (r)->log); \
+} while (0)
+#define assert_log(r, text) assert_log_prio((r), -1, (text))
+
+static void grants_ambient_now(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("cap_net_bind_service alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NBS);
+	assert_int_equal(r.inh, NBS);
+	assert_int_equal(r.child_amb, NBS);
+	assert_int_equal(r.close_rc, PAM_SUCCESS);
+	assert_int_equal(r.amb_after, 0);
+	assert_int_equal(r.inh_after, 0);
+	assert_log(&r, "granted cap_net_bind_service to alice");
+}
+
+static void close_restores_previous_sets(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	/* something else already put net_raw in I and A before the session */
+	h_raise(CAP_NET_RAW);
+	h_run("svc", conf("cap_net_bind_service,cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NBS | NRAW);
+	assert_int_equal(r.inh_after, NRAW);
+	assert_int_equal(r.amb_after, NRAW);
+}
+
+static void unmatched_user_is_ignored(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("cap_net_bind_service bob\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.amb, 0);
+	assert_int_equal(r.inh, 0);
+}
+
+static void unknown_user(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("cap_net_raw *\n"), "nosuchuser", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+	assert_int_equal(r.amb, 0);
+	assert_log(&r, "unknown user 'nosuchuser'");
+}
+
+static void no_pam_user(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("cap_net_raw *\n"), NULL, H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+	assert_log(&r, "PAM_USER is not set");
+	h_run("svc", conf("cap_net_raw *\n"), "", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+}
+
+static void hostile_user_names(void **state)
+{
+	static const char *const names[] = { "ali ce", "../alice", "alice/x", "alice\n" };
+	char longname[401];
+	struct h_result r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		h_run("svc", conf("cap_net_raw *\n"), names[i], H_SESSION, 0, &r);
+		assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+		assert_int_equal(r.amb, 0);
+	}
+	memset(longname, 'a', 400);
+	longname[400] = '\0';
+	h_run("svc", conf("cap_net_raw *\n"), longname, H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+	assert_int_equal(r.amb, 0);
+}
+
+static void group_grant(void **state)
+{
+	struct h_result r;
+	const char *o;
+
+	(void)state;
+	o = conf("cap_net_raw @webdevs\n");
+	h_run("svc", o, "bob", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	h_run("svc", o, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	/* the user named "webdevs" is not a member of the group webdevs */
+	h_run("svc", o, "webdevs", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	/* primary group counts */
+	h_run("svc", conf("cap_net_raw @primaryonly\n"), "eve", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+}
+
+static void user_named_like_group(void **state)
+{
+	struct h_result r;
+	const char *o;
+
+	(void)state;
+	o = conf("cap_net_admin webdevs\n");
+	h_run("svc", o, "webdevs", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NADM);
+	/* a name without '@' never matches a group (CVE-2025-1390 in pam_cap) */
+	h_run("svc", o, "bob", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	h_run("svc", conf("cap_net_admin bob\n"), "ob", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+}
+
+static void user_in_300_groups(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("cap_net_raw @g299\ncap_net_admin @g0\ncap_sys_time @webdevs\n"),
+	      "dave", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW | NADM);
+}
+
+static void union_of_lines_and_dropins(void **state)
+{
+	char path[700];
+	const char *dir = h_newdir();
+	struct h_result r;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ambcaps.conf", dir);
+	h_write(path, "cap_net_raw alice\n", 0644);
+	snprintf(path, sizeof(path), "%s/ambcaps.d", dir);
+	if (mkdir(path, 0755) != 0)
+		fail();
+	snprintf(path, sizeof(path), "%s/ambcaps.d/10-web.conf", dir);
+	h_write(path, "cap_net_bind_service @users alice\n", 0644);
+	snprintf(path, sizeof(path), "%s/ambcaps.d/README", dir);
+	h_write(path, "this is not read: cap_sys_admin alice\n", 0644);
+	snprintf(opts, sizeof(opts), "conf=%s/ambcaps.conf confdir=%s/ambcaps.d caps=net_admin",
+		 dir, dir);
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW | NBS | NADM);
+}
+
+static void none_vetoes_everything(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	/* order never matters; the veto also covers caps= */
+	snprintf(opts, sizeof(opts), "%s caps=cap_net_admin",
+		 conf("none alice\ncap_net_raw alice\ncap_net_bind_service *\n"));
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.amb, 0);
+	assert_int_equal(r.inh, 0);
+	h_run("svc", opts, "bob", H_SESSION, 0, &r);
+	assert_int_equal(r.amb, NBS | NADM);
+}
+
+static void caps_option_alone(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	snprintf(opts, sizeof(opts), "%s caps=NET_RAW,cap_net_bind_service", conf("# empty\n"));
+	h_run("svc", opts, "carol", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW | NBS);
+}
+
+static void syntax_variants_accepted(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("# comment\r\n\tnet_raw,CAP_NET_ADMIN\t@netops   # inline comment\r\n"
+			  "   \r\ncap_net_bind_service carol"),
+	      "carol", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW | NADM | NBS);
+}
+
+static void bad_options(void **state)
+{
+	static const char *const bad[] = {
+		"bogus", "apply=sometimes", "caps=cap_bogus", "caps=none", "conf=relative/path",
+		"caps=net_raw,", "confdir=x", "debug=1",
+	};
+	struct h_result r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(opts, sizeof(opts), "%s %s", conf("cap_net_raw alice\n"), bad[i]);
+		h_run("svc", opts, "alice", H_SESSION, 0, &r);
+		assert_int_equal(r.rc, PAM_SERVICE_ERR);
+		assert_int_equal(r.amb, 0);
+		assert_int_equal(r.inh, 0);
+		if (!has_log(&r, 3, "nothing granted"))
+			fail_msg("option %s: no LOG_ERR line:\n%s", bad[i], r.log);
+	}
+	snprintf(opts, sizeof(opts), "%s bogus", conf("cap_net_raw alice\n"));
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_log(&r, "unknown option 'bogus'");
+}
+
+static void notify_option(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	snprintf(opts, sizeof(opts), "%s notify", conf("cap_net_bind_service,net_raw alice\n"));
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_non_null(strstr(r.info, "pam_ambcaps: alice has ambient capabilities cap_net_bind_service,cap_net_raw"));
+	/* PAM_SILENT keeps it quiet */
+	h_run("svc", opts, "alice", H_SESSION, PAM_SILENT, &r);
+	assert_string_equal(r.info, "");
+	/* without notify nothing is said */
+	h_run("svc", conf("cap_net_bind_service alice\n"), "alice", H_SESSION, 0, &r);
+	assert_string_equal(r.info, "");
+}
+
+static void debug_option(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	snprintf(opts, sizeof(opts), "%s debug", conf("cap_net_raw alice\n"));
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_log_prio(&r, 7, "user alice (uid 1001) service svc: 1 file(s), 1 matching line(s), grant [cap_net_raw], apply=now");
+	h_run("svc", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_false(has_log(&r, 7, ""));
+}
+
+static void setcred_flags(void **state)
+{
+	struct h_result r;
+	const char *o;
+
+	(void)state;
+	o = conf("cap_net_raw alice\n");
+	h_run("svc", o, "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.inh, NRAW);
+	assert_int_equal(r.amb, NRAW);
+	h_reset_caps();
+	h_run("svc", o, "alice", H_SETCRED, PAM_REINITIALIZE_CRED, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.inh, NRAW);
+	h_reset_caps();
+	h_run("svc", o, "alice", H_SETCRED, PAM_DELETE_CRED, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.amb, 0);
+	h_run("svc", o, "alice", H_AUTH, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.inh, 0);
+}
+
+static void setcred_defer_service_sets_inheritable_only(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	/* su's setcred runs as root before the fork: I survives the uid switch, A would not */
+	h_run("su", conf("cap_net_raw alice\n"), "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.inh, NRAW);
+	assert_int_equal(r.amb, 0);
+}
+
+static void defer_refused_for_sshd(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	snprintf(opts, sizeof(opts), "%s apply=defer", conf("cap_net_raw alice\n"));
+	h_run("sshd", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	assert_log_prio(&r, 3, "service sshd: apply=defer is refused for this service");
+	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0);
+}
+
+static void defer_in_opener_keeps_nothing(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	/* the opener never qualifies for the deferred apply; KEEPCAPS is cleared at pam_end */
+	h_run("su", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, 0);
+	assert_log(&r, "granting cap_net_raw to alice when the session starts (deferred)");
+	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0);
+	assert_int_equal(r.amb_after, 0);
+}
+
+/* Run BODY in a child, whose capability state we may damage for good. */
+static void in_child(void (*body)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		body();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("child failed");
+}
+
+static void check(int cond, const char *what, const struct h_result *r)
+{
+	if (!cond) {
+		fprintf(stderr, "FAILED: %s\nlog:\n%s", what, r->log);
+		_exit(1);
+	}
+}
+
+static void body_bounding(void)
+{
+	struct h_result r;
+	const char *o;
+
+	if (prctl(PR_CAPBSET_DROP, CAP_SYS_TIME, 0, 0, 0) != 0)
+		_exit(2);
+	o = conf("cap_net_raw,cap_sys_time alice\n");
+	h_run("svc", o, "alice", H_SESSION, 0, &r);
+	check(r.rc == PAM_SUCCESS, "rc success", &r);
+	check(r.amb == NRAW, "net_raw only", &r);
+	check(r.inh == NRAW, "I net_raw only", &r);
+	check(has_log(&r, 4, "cannot grant cap_sys_time to alice: not in the bounding set"),
+	      "bounding log", &r);
+	snprintf(opts, sizeof(opts), "%s strict", o);
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	check(r.rc == PAM_SESSION_ERR, "strict rc", &r);
+	check(r.amb == 0 && r.inh == 0, "strict grants nothing", &r);
+	check(strstr(r.log, "strict: nothing granted to alice") != NULL, "strict log", &r);
+	h_run("svc", opts, "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	check(r.rc == PAM_CRED_ERR, "strict setcred rc", &r);
+}
+
+static void outside_bounding_set(void **state)
+{
+	(void)state;
+	in_child(body_bounding);
+}
+
+static void body_no_ambient_raise(void)
+{
+	struct h_result r;
+
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		  0, 0, 0) != 0)
+		_exit(2);
+	h_run("svc", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	check(r.rc == PAM_SUCCESS, "rc", &r);
+	check(r.amb == 0 && r.inh == 0, "nothing raised", &r);
+	check(strstr(r.log, "cannot grant cap_net_raw to alice: SECBIT_NO_CAP_AMBIENT_RAISE is set") != NULL,
+	      "log", &r);
+}
+
+static void no_ambient_raise_securebit(void **state)
+{
+	(void)state;
+	in_child(body_no_ambient_raise);
+}
+
+static void body_not_permitted(void)
+{
+	struct h_result r;
+
+	/* drop net_raw from P (and E) but keep the rest */
+	h_drop_permitted(CAP_NET_RAW);
+	h_run("svc", conf("cap_net_raw,net_admin alice\n"), "alice", H_SESSION, 0, &r);
+	check(r.rc == PAM_SUCCESS, "rc", &r);
+	check(r.amb == NADM, "net_admin only", &r);
+	check(strstr(r.log, "cannot grant cap_net_raw to alice: not in the permitted set") != NULL,
+	      "log", &r);
+}
+
+static void not_permitted(void **state)
+{
+	(void)state;
+	in_child(body_not_permitted);
+}
+
+static void body_no_new_privs(void)
+{
+	struct h_result r;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		_exit(2);
+	h_run("svc", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	check(r.rc == PAM_SUCCESS, "rc", &r);
+	check(r.amb == NRAW && r.child_amb == NRAW, "ambient survives no_new_privs", &r);
+}
+
+static void no_new_privs(void **state)
+{
+	(void)state;
+	in_child(body_no_new_privs);
+}
+
+static void large_config(void **state)
+{
+	char path[700];
+	FILE *f;
+	struct h_result r;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ambcaps.conf", h_newdir());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 100000; i++)
+		fprintf(f, "cap_net_bind_service,cap_net_raw user%06d @group%06d\n", i, i);
+	fprintf(f, "cap_net_admin alice\n");
+	fclose(f);
+	snprintf(opts, sizeof(opts), "conf=%s", path);
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NADM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(grants_ambient_now, setup),
+		cmocka_unit_test_setup(close_restores_previous_sets, setup),
+		cmocka_unit_test_setup(unmatched_user_is_ignored, setup),
+		cmocka_unit_test_setup(unknown_user, setup),
+		cmocka_unit_test_setup(no_pam_user, setup),
+		cmocka_unit_test_setup(hostile_user_names, setup),
+		cmocka_unit_test_setup(group_grant, setup),
+		cmocka_unit_test_setup(user_named_like_group, setup),
+		cmocka_unit_test_setup(user_in_300_groups, setup),
+		cmocka_unit_test_setup(union_of_lines_and_dropins, setup),
+		cmocka_unit_test_setup(none_vetoes_everything, setup),
+		cmocka_unit_test_setup(caps_option_alone, setup),
+		cmocka_unit_test_setup(syntax_variants_accepted, setup),
+		cmocka_unit_test_setup(bad_options, setup),
+		cmocka_unit_test_setup(notify_option, setup),
+		cmocka_unit_test_setup(debug_option, setup),
+		cmocka_unit_test_setup(setcred_flags, setup),
+		cmocka_unit_test_setup(setcred_defer_service_sets_inheritable_only, setup),
+		cmocka_unit_test_setup(defer_refused_for_sshd, setup),
+		cmocka_unit_test_setup(defer_in_opener_keeps_nothing, setup),
+		cmocka_unit_test_setup(outside_bounding_set, setup),
+		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),
+		cmocka_unit_test_setup(not_permitted, setup),
+		cmocka_unit_test_setup(no_new_privs, setup),
+		cmocka_unit_test_setup(large_config, setup),
+	};
+
+	h_init();
+	return cmocka_run_group_tests_name("module via libpam", tests, NULL, NULL);
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The module through libpam, in a user namespace (see userns-run.sh).
+exec "$(dirname "$0")/userns-run.sh" ./tests/pam/test_module "$@"
