@@ -30,6 +30,10 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 		*none = true;
 		return 0;
 	}
+	if (text[0] == '\0') {
+		amb_error_set(err, "empty capability list");
+		return -1;
+	}
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);

@@ -1,0 +1,391 @@
+/*
+ * Unit tests of caps.c against a model of the kernel's rules: libcap's
+ * cap_get_proc/cap_set_proc/cap_get_bound and prctl are replaced through
+ * -Wl,--wrap, so error paths (a refused capset, a refused ambient raise)
+ * can be forced and the resulting sets checked exactly.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <linux/securebits.h>
+
+#include "caps.h"
+
+#define B(n) CAPMASK_BIT(n)
+#define ALL ((capmask_t)((B(CAP_LAST_CAP) << 1) - 1))
+
+/* ---- the model kernel ---- */
+static struct {
+	capmask_t p, e, i, a, b;
+	int secbits, keepcaps;
+	unsigned set_calls;
+	unsigned fail_set_call; /* 1-based call number that fails, 0: none */
+	int fail_set_errno;
+	capmask_t raise_fail;
+	int raise_errno;
+} k;
+
+static void kernel_root(void)
+{
+	memset(&k, 0, sizeof(k));
+	k.p = k.e = k.b = ALL;
+}
+
+cap_t __wrap_cap_get_proc(void);
+int __wrap_cap_set_proc(cap_t c);
+int __wrap_cap_get_bound(cap_value_t v);
+int __wrap_prctl(int option, ...);
+
+static capmask_t flags_of(cap_t c, cap_flag_t f)
+{
+	capmask_t m = 0;
+
+	for (unsigned bit = 0; bit <= CAP_LAST_CAP; bit++) {
+		cap_flag_value_t v;
+
+		if (cap_get_flag(c, (cap_value_t)bit, f, &v) == 0 && v == CAP_SET)
+			m |= B(bit);
+	}
+	return m;
+}
+
+cap_t __wrap_cap_get_proc(void)
+{
+	cap_t c = cap_init();
+
+	for (unsigned bit = 0; bit <= CAP_LAST_CAP; bit++) {
+		cap_value_t v = (cap_value_t)bit;
+
+		if (k.p & B(bit))
+			cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET);
+		if (k.e & B(bit))
+			cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET);
+		if (k.i & B(bit))
+			cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
+	}
+	return c;
+}
+
+int __wrap_cap_set_proc(cap_t c)
+{
+	capmask_t p = flags_of(c, CAP_PERMITTED), e = flags_of(c, CAP_EFFECTIVE),
+		  i = flags_of(c, CAP_INHERITABLE);
+
+	k.set_calls++;
+	if (k.fail_set_call && k.set_calls == k.fail_set_call) {
+		errno = k.fail_set_errno;
+		return -1;
+	}
+	if ((p & ~k.p) || (e & ~p) || (i & ~(k.i | k.b)) ||
+	    (!(k.e & B(CAP_SETPCAP)) && (i & ~(k.i | k.p)))) {
+		errno = EPERM;
+		return -1;
+	}
+	k.p = p;
+	k.e = e;
+	k.i = i;
+	k.a &= p & i;
+	return 0;
+}
+
+int __wrap_cap_get_bound(cap_value_t v)
+{
+	return (k.b & B(v)) ? 1 : 0;
+}
+
+int __wrap_prctl(int option, ...)
+{
+	va_list ap;
+	unsigned long a2, a3;
+
+	va_start(ap, option);
+	a2 = va_arg(ap, unsigned long);
+	a3 = va_arg(ap, unsigned long);
+	va_end(ap);
+	switch (option) {
+	case PR_CAP_AMBIENT:
+		switch (a2) {
+		case PR_CAP_AMBIENT_IS_SET:
+			return (k.a & B(a3)) ? 1 : 0;
+		case PR_CAP_AMBIENT_RAISE:
+			if (k.secbits & SECBIT_NO_CAP_AMBIENT_RAISE || !(k.p & k.i & B(a3))) {
+				errno = EPERM;
+				return -1;
+			}
+			if (k.raise_fail & B(a3)) {
+				errno = k.raise_errno;
+				return -1;
+			}
+			k.a |= B(a3);
+			return 0;
+		case PR_CAP_AMBIENT_LOWER:
+			k.a &= ~B(a3);
+			return 0;
+		case PR_CAP_AMBIENT_CLEAR_ALL:
+			k.a = 0;
+			return 0;
+		}
+		break;
+	case PR_GET_SECUREBITS:
+		return k.secbits;
+	case PR_SET_KEEPCAPS:
+		k.keepcaps = (int)a2;
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* ---- tests ---- */
+
+#define RAW B(CAP_NET_RAW)
+#define BIND B(CAP_NET_BIND_SERVICE)
+#define TIME B(CAP_SYS_TIME)
+
+static int reset(void **state)
+{
+	(void)state;
+	kernel_root();
+	return 0;
+}
+
+static void plan_rules(void **state)
+{
+	struct caps_state st = { 0 };
+	struct caps_plan plan;
+
+	(void)state;
+	st.permitted = st.effective = st.bounding = ALL;
+	caps_plan_grant(&st, RAW | TIME, true, &plan);
+	assert_int_equal(plan.ok, RAW | TIME);
+	st.bounding = ALL & ~TIME;
+	caps_plan_grant(&st, RAW | TIME, true, &plan);
+	assert_int_equal(plan.ok, RAW);
+	assert_int_equal(plan.refused, TIME);
+	assert_int_equal(plan.why[CAP_SYS_TIME], CAPS_NOT_IN_BOUNDING);
+	/* already inheritable: the bounding set no longer matters */
+	st.inheritable = TIME;
+	caps_plan_grant(&st, TIME, true, &plan);
+	assert_int_equal(plan.ok, TIME);
+	/* not permitted: neither I (without SETPCAP) nor A */
+	st.inheritable = 0;
+	st.bounding = ALL;
+	st.permitted = ALL & ~RAW;
+	st.effective = ALL & ~RAW & ~B(CAP_SETPCAP);
+	caps_plan_grant(&st, RAW, false, &plan);
+	assert_int_equal(plan.why[CAP_NET_RAW], CAPS_NOT_PERMITTED);
+	/* CAP_SETPCAP lets I take it, but A still needs P */
+	st.permitted = st.effective = B(CAP_SETPCAP);
+	caps_plan_grant(&st, RAW, false, &plan);
+	assert_int_equal(plan.ok, RAW);
+	caps_plan_grant(&st, RAW, true, &plan);
+	assert_int_equal(plan.why[CAP_NET_RAW], CAPS_NOT_PERMITTED);
+	st.permitted = st.effective = ALL;
+	st.no_ambient_raise = true;
+	caps_plan_grant(&st, RAW, true, &plan);
+	assert_int_equal(plan.why[CAP_NET_RAW], CAPS_NO_AMBIENT_RAISE);
+	caps_plan_grant(&st, RAW, false, &plan);
+	assert_int_equal(plan.ok, RAW);
+	assert_string_equal(caps_refusal_text(CAPS_NOT_IN_BOUNDING),
+			    "not in the bounding set of this process");
+}
+
+static void apply_now_grants(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+	capmask_t bi = 99, ba = 99;
+
+	(void)state;
+	assert_int_equal(caps_apply_now(RAW | BIND, true, false, &plan, &bi, &ba, &err), 0);
+	assert_int_equal(k.i, RAW | BIND);
+	assert_int_equal(k.a, RAW | BIND);
+	assert_int_equal(k.p, ALL);
+	assert_int_equal(bi, 0);
+	assert_int_equal(ba, 0);
+	/* inheritable only */
+	kernel_root();
+	assert_int_equal(caps_apply_now(RAW, false, false, &plan, NULL, NULL, &err), 0);
+	assert_int_equal(k.i, RAW);
+	assert_int_equal(k.a, 0);
+}
+
+static void apply_now_partial_and_strict(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+
+	(void)state;
+	k.b = ALL & ~TIME;
+	assert_int_equal(caps_apply_now(RAW | TIME, true, false, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(k.i, RAW);
+	assert_int_equal(k.a, RAW);
+	assert_int_equal(plan.refused, TIME);
+	kernel_root();
+	k.b = ALL & ~TIME;
+	assert_int_equal(caps_apply_now(RAW | TIME, true, true, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(k.i, 0);
+	assert_int_equal(k.a, 0);
+	assert_int_equal(k.set_calls, 0);
+}
+
+static void apply_now_capset_fails(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+
+	(void)state;
+	k.fail_set_call = 1;
+	k.fail_set_errno = EPERM;
+	assert_int_equal(caps_apply_now(RAW, true, false, &plan, NULL, NULL, &err), -1);
+	assert_string_equal(err.msg, "cannot set the inheritable set: Operation not permitted");
+	assert_int_equal(k.i, 0);
+	assert_int_equal(k.a, 0);
+}
+
+static void apply_now_raise_fails(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+
+	(void)state;
+	k.raise_fail = RAW;
+	k.raise_errno = EINVAL;
+	assert_int_equal(caps_apply_now(RAW | BIND, true, false, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(plan.why[CAP_NET_RAW], CAPS_KERNEL_REFUSED);
+	assert_int_equal(plan.err[CAP_NET_RAW], EINVAL);
+	assert_int_equal(plan.ok, BIND);
+	assert_int_equal(k.a, BIND);
+	assert_int_equal(k.i, BIND); /* the refused cap does not linger in I */
+	kernel_root();
+	k.raise_fail = RAW;
+	k.raise_errno = EINVAL;
+	assert_int_equal(caps_apply_now(RAW | BIND, true, true, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(plan.ok, 0);
+	assert_int_equal(k.a, 0);
+	assert_int_equal(k.i, 0);
+}
+
+static void restore_only_lowers(void **state)
+{
+	struct amb_error err;
+
+	(void)state;
+	k.i = k.a = RAW | BIND;
+	assert_int_equal(caps_restore(RAW, RAW, &err), 0);
+	assert_int_equal(k.i, RAW);
+	assert_int_equal(k.a, RAW);
+	k.set_calls = 0;
+	k.i = k.a = 0;
+	assert_int_equal(caps_restore(ALL, ALL, &err), 0);
+	assert_int_equal(k.i, 0);
+	assert_int_equal(k.set_calls, 0);
+}
+
+static void deferred_trims_to_grant(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+
+	(void)state;
+	/* after setuid with KEEPCAPS: root's P kept, E empty */
+	k.e = 0;
+	k.keepcaps = 1;
+	k.i = B(CAP_SYS_NICE);
+	assert_int_equal(caps_apply_deferred(BIND, false, &plan, &err), 0);
+	assert_int_equal(k.p, BIND);
+	assert_int_equal(k.e, 0);
+	assert_int_equal(k.a, BIND);
+	assert_int_equal(k.i, BIND | B(CAP_SYS_NICE));
+	assert_int_equal(k.keepcaps, 0);
+}
+
+static void deferred_failure_drops_everything(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+
+	(void)state;
+	k.e = 0;
+	k.keepcaps = 1;
+	k.fail_set_call = 1;
+	k.fail_set_errno = ENOMEM;
+	assert_int_equal(caps_apply_deferred(BIND, false, &plan, &err), -1);
+	assert_int_equal(k.p, 0);
+	assert_int_equal(k.a, 0);
+	assert_int_equal(k.keepcaps, 0);
+	assert_int_equal(plan.ok, 0);
+}
+
+static void deferred_strict_refusal(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+
+	(void)state;
+	k.e = 0;
+	k.keepcaps = 1;
+	k.b = ALL & ~TIME;
+	assert_int_equal(caps_apply_deferred(BIND | TIME, true, &plan, &err), 1);
+	assert_int_equal(k.p, 0);
+	assert_int_equal(k.a, 0);
+	assert_int_equal(k.i, 0);
+	assert_int_equal(plan.ok, 0);
+	/* not strict: the rest is granted, P is exactly what was granted */
+	kernel_root();
+	k.e = 0;
+	k.b = ALL & ~TIME;
+	assert_int_equal(caps_apply_deferred(BIND | TIME, false, &plan, &err), 1);
+	assert_int_equal(k.p, BIND);
+	assert_int_equal(k.a, BIND);
+	/* grant 0: a process that must not keep anything */
+	kernel_root();
+	assert_int_equal(caps_apply_deferred(0, true, &plan, &err), 0);
+	assert_int_equal(k.p | k.e | k.a, 0);
+}
+
+static void names(void **state)
+{
+	unsigned bit;
+	char why[160], buf[256];
+
+	(void)state;
+	assert_int_equal(caps_from_name("net_raw", &bit, why, sizeof(why)), 0);
+	assert_int_equal(bit, CAP_NET_RAW);
+	assert_int_equal(caps_from_name("CAP_SYS_ADMIN", &bit, why, sizeof(why)), 0);
+	assert_int_equal(bit, CAP_SYS_ADMIN);
+	assert_int_equal(caps_from_name("cap_nope", &bit, why, sizeof(why)), -1);
+	assert_string_equal(why, "unknown capability 'cap_nope'");
+	caps_format(BIND | RAW, buf, sizeof(buf));
+	assert_string_equal(buf, "cap_net_bind_service,cap_net_raw");
+	caps_format(0, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	assert_true(caps_count() > CAP_NET_RAW);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(plan_rules, reset),
+		cmocka_unit_test_setup(apply_now_grants, reset),
+		cmocka_unit_test_setup(apply_now_partial_and_strict, reset),
+		cmocka_unit_test_setup(apply_now_capset_fails, reset),
+		cmocka_unit_test_setup(apply_now_raise_fails, reset),
+		cmocka_unit_test_setup(restore_only_lowers, reset),
+		cmocka_unit_test_setup(deferred_trims_to_grant, reset),
+		cmocka_unit_test_setup(deferred_failure_drops_everything, reset),
+		cmocka_unit_test_setup(deferred_strict_refusal, reset),
+		cmocka_unit_test_setup(names, reset),
+	};
+
+	return cmocka_run_group_tests_name("caps", tests, NULL, NULL);
+}

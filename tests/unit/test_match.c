@@ -1,0 +1,134 @@
+/* Unit tests of match.c: who matches, unions, vetoes, unresolvable groups. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "match.h"
+
+struct groups {
+	const char *const *names;
+	bool broken;
+	unsigned calls;
+};
+
+static int in_group(void *ctx, const char *group)
+{
+	struct groups *g = ctx;
+
+	g->calls++;
+	if (g->broken)
+		return -1;
+	for (const char *const *n = g->names; *n; n++)
+		if (strcmp(*n, group) == 0)
+			return 1;
+	return 0;
+}
+
+static struct conf_rule rule(capmask_t caps, bool none, size_t n, const struct conf_who *who)
+{
+	struct conf_rule r = { caps, none, "t.conf", 1, n, who };
+
+	return r;
+}
+
+static void who_kinds(void **state)
+{
+	static const char *const gnames[] = { "webdevs", "users", NULL };
+	struct groups g = { gnames, false, 0 };
+	struct match_user u = { "alice", in_group, &g };
+	const struct conf_who user_alice[] = { { WHO_USER, "alice" } };
+	const struct conf_who user_bob[] = { { WHO_USER, "bob" }, { WHO_USER, "alic" } };
+	const struct conf_who grp[] = { { WHO_USER, "bob" }, { WHO_GROUP, "webdevs" } };
+	const struct conf_who grp_other[] = { { WHO_GROUP, "netops" } };
+	const struct conf_who all[] = { { WHO_ALL, "*" } };
+	const struct conf_who named_like_group[] = { { WHO_USER, "webdevs" } };
+	struct conf_rule r;
+
+	(void)state;
+	r = rule(1, false, 1, user_alice);
+	assert_int_equal(match_rule(&r, &u), 1);
+	r = rule(1, false, 2, user_bob);
+	assert_int_equal(match_rule(&r, &u), 0);
+	r = rule(1, false, 2, grp);
+	assert_int_equal(match_rule(&r, &u), 1);
+	r = rule(1, false, 1, grp_other);
+	assert_int_equal(match_rule(&r, &u), 0);
+	r = rule(1, false, 1, all);
+	assert_int_equal(match_rule(&r, &u), 1);
+	/* a user entry never consults groups */
+	g.calls = 0;
+	r = rule(1, false, 1, named_like_group);
+	assert_int_equal(match_rule(&r, &u), 0);
+	assert_int_equal(g.calls, 0);
+}
+
+static void unresolvable_groups(void **state)
+{
+	struct groups g = { NULL, true, 0 };
+	struct match_user u = { "alice", in_group, &g };
+	const struct conf_who grp[] = { { WHO_GROUP, "webdevs" } };
+	const struct conf_who grp_then_user[] = { { WHO_GROUP, "webdevs" }, { WHO_USER, "alice" } };
+	struct conf_rule r;
+	struct grant gr;
+
+	(void)state;
+	r = rule(4, false, 1, grp);
+	assert_int_equal(match_rule(&r, &u), -1);
+	r = rule(4, false, 2, grp_then_user);
+	assert_int_equal(match_rule(&r, &u), 1);
+
+	/* an unresolvable grant line grants nothing; an unresolvable veto vetoes */
+	memset(&gr, 0, sizeof(gr));
+	r = rule(4, false, 1, grp);
+	grant_fold(&gr, &r, -1);
+	assert_int_equal(grant_total(&gr, 0), 0);
+	assert_true(gr.unresolved);
+	r = rule(8, false, 1, grp);
+	grant_fold(&gr, &r, 1);
+	assert_int_equal(grant_total(&gr, 16), 8 | 16);
+	r = rule(0, true, 1, grp);
+	grant_fold(&gr, &r, -1);
+	assert_true(gr.veto);
+	assert_int_equal(grant_total(&gr, 16), 0);
+}
+
+static void union_and_veto(void **state)
+{
+	const struct conf_who w[] = { { WHO_USER, "alice" } };
+	struct conf_rule a = rule(1, false, 1, w), b = rule(2, false, 1, w), n = rule(0, true, 1, w);
+	struct grant g1, g2;
+
+	(void)state;
+	memset(&g1, 0, sizeof(g1));
+	grant_fold(&g1, &a, 1);
+	grant_fold(&g1, &b, 0);
+	grant_fold(&g1, &b, 1);
+	assert_int_equal(grant_total(&g1, 4), 7);
+	assert_int_equal(g1.matched, 2);
+	/* order never matters */
+	memset(&g1, 0, sizeof(g1));
+	memset(&g2, 0, sizeof(g2));
+	grant_fold(&g1, &n, 1);
+	grant_fold(&g1, &a, 1);
+	grant_fold(&g2, &a, 1);
+	grant_fold(&g2, &n, 1);
+	assert_int_equal(grant_total(&g1, 4), 0);
+	assert_int_equal(grant_total(&g2, 4), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(who_kinds),
+		cmocka_unit_test(unresolvable_groups),
+		cmocka_unit_test(union_and_veto),
+	};
+
+	return cmocka_run_group_tests_name("match", tests, NULL, NULL);
+}
