@@ -16,7 +16,7 @@ fi
 
 build() {
 	./autogen.sh >build.log 2>&1 &&
-	./configure --enable-werror >>build.log 2>&1 &&
+	./configure --enable-werror --prefix=/usr --sysconfdir=/etc >>build.log 2>&1 &&
 	make -j"$(nproc 2>/dev/null || echo 2)" >>build.log 2>&1
 }
 if ! build; then

@@ -1,0 +1,183 @@
+# Shared setup of the root-level tests (sourced). Each test runs as root in
+# a private mount and PID namespace: test users, groups, shadow, pam.d,
+# security/, /home, /run, /var/log and /dev (for a private /dev/log) are
+# bind-mounted or mounted over the real ones there, so the host is never
+# touched, and every process the test starts dies with the namespace.
+#
+# TAP: ok/not_ok/skip_all/done_testing print the protocol.
+
+set -u
+builddir=${AMBCAPS_BUILDDIR:-$(pwd)}
+srcdir=${AMBCAPS_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+MODULE="$builddir/.libs/pam_ambcaps.so"
+# a build configured without --sysconfdir=/etc reads another default file:
+# name the test's file on the module line then
+if [ "${AMBCAPS_DEFAULT_CONF:-/etc/security/ambcaps.conf}" = /etc/security/ambcaps.conf ]; then
+	MODARGS=""
+else
+	MODARGS="conf=/etc/security/ambcaps.conf"
+fi
+GRANT_NBS=0000000000000400      # cap_net_bind_service
+GRANT_NBS_RAW=0000000000002400  # cap_net_bind_service,cap_net_raw
+NOTHING=0000000000000000
+PASSWORD=secret
+PWHASH='$6$ambcapstest$1nGwM7WFrwy.mwIDssXpqVvhEG8vaMXIW4tt5pRPu8tU.ETaHT8.cFLi9IzokEQ3wavdifrgxbyapcIeC6D6A/'
+
+tap_n=0
+tap_failed=0
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+diag() { sed 's/^/# /'; }
+done_testing() { echo "1..$tap_n"; [ "$tap_failed" = 0 ]; }
+
+# check NAME EXPECTED ACTUAL
+check() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi
+}
+
+# field NAME: the hex value of a status field read from stdin
+field() { sed -n "s/^$1:[[:space:]]*//p" | head -n 1; }
+
+# caps_of TEXT: "Inh Prm Eff Amb" from a /proc/PID/status dump
+caps_of() {
+	printf '%s\n' "$1" | awk '/^Cap(Inh|Prm|Eff|Amb):/ { v[$1] = $2 }
+		END { print v["CapInh:"], v["CapPrm:"], v["CapEff:"], v["CapAmb:"] }'
+}
+
+# Enter the namespaces (re-exec), or skip when this machine cannot.
+enter_namespace() {
+	[ "$(id -u)" = 0 ] || skip_all "root level: needs root (run scripts/test.sh as root)"
+	[ -f "$MODULE" ] || { echo "Bail out! $MODULE is not built"; exit 1; }
+	if [ -z "${AMBCAPS_IN_NS:-}" ]; then
+		unshare --mount --pid --fork --mount-proc --propagation private true 2>/dev/null ||
+			skip_all "cannot create mount and PID namespaces here"
+		AMBCAPS_IN_NS=1 exec unshare --mount --pid --fork --mount-proc --propagation private \
+			sh "$0" "$@"
+	fi
+}
+
+# The test world: users, groups, PAM stacks, configuration.
+#   alice  2001  granted cap_net_bind_service by name
+#   bob    2002  granted cap_net_bind_service through @webdevs
+#   carol  2003  no grant
+#   dave   2004  granted cap_net_bind_service,cap_net_raw
+#   mallory 2005 named on a grant line and vetoed by 'none'
+setup_world() {
+	T=$(mktemp -d /tmp/ambcaps-root.XXXXXX) || exit 1
+	trap 'cleanup_world' EXIT
+	chmod 0755 "$T"
+	users="alice bob carol dave mallory"
+	filter="^($(echo $users | tr ' ' '|')|webdevs):"
+
+	grep -vE "$filter" /etc/passwd > "$T/passwd"
+	grep -vE "$filter" /etc/group > "$T/group"
+	grep -vE "$filter" /etc/shadow > "$T/shadow"
+	grep -vE "$filter" /etc/gshadow > "$T/gshadow" 2>/dev/null || : > "$T/gshadow"
+	mkdir -m 0755 "$T/home"
+	uid=2001
+	for u in $users; do
+		echo "$u:x:$uid:$uid:test user $u:/home/$u:/bin/bash" >> "$T/passwd"
+		echo "$u:x:$uid:" >> "$T/group"
+		echo "$u:$PWHASH:19000:0:99999:7:::" >> "$T/shadow"
+		mkdir -m 0755 "$T/home/$u"
+		chown "$uid:$uid" "$T/home/$u"
+		uid=$((uid + 1))
+	done
+	echo "webdevs:x:3001:bob" >> "$T/group"
+	chmod 0644 "$T/passwd" "$T/group"
+	chmod 0640 "$T/shadow" "$T/gshadow"
+	chgrp shadow "$T/shadow" "$T/gshadow" 2>/dev/null || :
+
+	cp -a /etc/pam.d "$T/pam.d"
+	cp -a /etc/security "$T/security"
+	cat > "$T/security/ambcaps.conf" <<CONF
+# pam_ambcaps root-level test configuration
+cap_net_bind_service              alice @webdevs
+cap_net_bind_service,cap_net_raw  dave
+cap_net_bind_service              mallory
+none                              mallory
+CONF
+	chmod 0644 "$T/security/ambcaps.conf"
+
+	# tools the users run: copies in a directory they can read
+	mkdir -m 0755 "$T/bin"
+	cp "$builddir/tests/root/bindport" "$T/bin/bindport"
+	chmod 0755 "$T/bin/bindport"
+
+	for f in passwd group shadow gshadow; do
+		mount --bind "$T/$f" "/etc/$f"
+	done
+	mount --bind "$T/pam.d" /etc/pam.d
+	mount --bind "$T/security" /etc/security
+	mount --bind "$T/home" /home
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	mount -t tmpfs -o mode=0755 tmpfs /var/log
+
+	# a private /dev with a /dev/log the test reads
+	mkdir "$T/olddev"
+	mount --rbind /dev "$T/olddev"
+	mount -t tmpfs -o mode=0755 tmpfs /dev
+	for n in null zero full random urandom tty ptmx console; do
+		if [ -e "$T/olddev/$n" ]; then
+			: > "/dev/$n"
+			mount --bind "$T/olddev/$n" "/dev/$n"
+		fi
+	done
+	mkdir /dev/pts /dev/shm
+	mount --rbind "$T/olddev/pts" /dev/pts
+	mount --rbind "$T/olddev/shm" /dev/shm
+	ln -s /proc/self/fd /dev/fd
+	ln -s /proc/self/fd/0 /dev/stdin
+	ln -s /proc/self/fd/1 /dev/stdout
+	ln -s /proc/self/fd/2 /dev/stderr
+	LOG="$T/syslog"
+	: > "$LOG"
+	"$builddir/tests/root/logsink" /dev/log "$LOG" &
+	i=0
+	while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+cleanup_world() {
+	if [ -n "${AMBCAPS_KEEP:-}" ]; then
+		echo "# kept $T" >&2
+		return
+	fi
+	umount -l "$T/olddev" 2>/dev/null
+	rm -rf "$T"
+}
+
+# add_line SERVICE 'TEXT' [after-REGEX]: append TEXT to /etc/pam.d/SERVICE,
+# or insert it after the first line matching REGEX.
+add_line() {
+	f="/etc/pam.d/$1"
+	if [ -n "${3:-}" ]; then
+		awk -v re="$3" -v text="$2" '{ print } !done && $0 ~ re { print text; done = 1 }' \
+			"$f" > "$f.new" && cat "$f.new" > "$f" && rm -f "$f.new"
+	else
+		echo "$2" >> "$f"
+	fi
+}
+
+# log_has TEXT: the private syslog has a line containing TEXT
+log_has() { grep -qF -- "$1" "$LOG"; }
+
+# invariant UID GRANT: no live process of UID holds caps outside GRANT (hex)
+invariant() {
+	bad=""
+	for s in /proc/[0-9]*/status; do
+		[ -r "$s" ] || continue
+		st=$(cat "$s" 2>/dev/null) || continue
+		u=$(printf '%s\n' "$st" | awk '/^Uid:/ { print $2, $3, $4; exit }')
+		case " $u " in *" $1 "*) ;; *) continue ;; esac
+		for fld in CapInh CapPrm CapEff CapAmb; do
+			v=$(printf '%s\n' "$st" | field "$fld")
+			[ -n "$v" ] || continue
+			if [ $(( 0x$v & ~0x$2 )) != 0 ]; then
+				name=$(printf '%s\n' "$st" | field Name)
+				bad="$bad ${s%/status}($name) $fld=$v;"
+			fi
+		done
+	done
+	printf '%s' "$bad"
+}

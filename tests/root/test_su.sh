@@ -1,0 +1,76 @@
+#!/bin/sh
+# Real util-linux su and runuser give the user's shell the grant, in the
+# ambient set, with the distribution's own stacks (Debian's stock
+# "auth optional pam_cap.so" included) plus the README's one line.
+. "$(dirname "$0")/lib.sh"
+enter_namespace "$@"
+setup_world
+
+# the README's recipe: one session line in su and runuser (su-l and
+# runuser-l include them)
+add_line su "session optional $MODULE $MODARGS"
+add_line runuser "session optional $MODULE $MODARGS"
+
+shell_caps() { # USER [how...]: the caps of the user's shell
+	who=$1; shift
+	out=$("$@" "$who" -c 'cat /proc/$$/status' 2>&1)
+	caps_of "$out"
+}
+all4() { echo "$1 $1 $1 $1"; }
+
+check "su - alice: shell holds the grant (Inh Prm Eff Amb)" "$(all4 $GRANT_NBS)" "$(shell_caps alice su -)"
+check "su alice: shell holds the grant" "$(all4 $GRANT_NBS)" "$(shell_caps alice su)"
+check "runuser -l alice: shell holds the grant" "$(all4 $GRANT_NBS)" "$(shell_caps alice runuser -l)"
+check "runuser alice: shell holds the grant" "$(all4 $GRANT_NBS)" "$(shell_caps alice runuser)"
+check "su - bob (@webdevs): shell holds the grant" "$(all4 $GRANT_NBS)" "$(shell_caps bob su -)"
+check "su - dave: two capabilities" "$(all4 $GRANT_NBS_RAW)" "$(shell_caps dave su -)"
+check "su - carol (no grant): nothing" "$(all4 $NOTHING)" "$(shell_caps carol su -)"
+check "su - mallory (vetoed by none): nothing" "$(all4 $NOTHING)" "$(shell_caps mallory su -)"
+
+# a child of the shell inherits it, and binds port 80 with no setuid or file caps
+out=$(su - alice -c 'sh -c "cat /proc/\$\$/status"')
+check "a process alice's shell starts inherits the grant" "$(all4 $GRANT_NBS)" "$(caps_of "$out")"
+if su - alice -c "$T/bin/bindport 80" >/dev/null 2>&1; then ok "alice binds TCP port 80"; else not_ok "alice binds TCP port 80"; fi
+if su - carol -c "$T/bin/bindport 80" >/dev/null 2>&1; then not_ok "carol cannot bind TCP port 80"; else ok "carol cannot bind TCP port 80"; fi
+
+# the invariant, while sessions are alive
+for how in "su -" "runuser -l"; do
+	out="$T/session.out"
+	: > "$out"
+	$how alice -c 'cat /proc/$$/status; sleep 3' > "$out" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q CapAmb "$out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	bad=$(invariant 2001 "$GRANT_NBS")
+	check "$how alice: no process of alice holds caps outside the grant" "" "$bad"
+	# and no process at all keeps KEEPCAPS-inherited root capabilities with a non-root uid
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+
+# a capability missing from the bounding set: the rest is granted, the log names it
+out=$(capsh --drop=cap_net_raw -- -c "su - dave -c 'cat /proc/\$\$/status'" 2>&1)
+check "dave without cap_net_raw in the bounding set gets the rest" "$(all4 $GRANT_NBS)" "$(caps_of "$out")"
+if log_has "cannot grant cap_net_raw to dave: not in the bounding set"; then
+	ok "the log names the capability missing from the bounding set"
+else
+	not_ok "the log names the capability missing from the bounding set"; diag < "$LOG"
+fi
+if log_has "granting cap_net_bind_service to alice when the session starts (deferred)"; then
+	ok "su logs the deferred grant"
+else
+	not_ok "su logs the deferred grant"; diag < "$LOG"
+fi
+
+# a broken configuration: su still works, nothing is granted, the log says why
+cp /etc/security/ambcaps.conf "$T/good.conf"
+echo "cap_bogus alice" >> /etc/security/ambcaps.conf
+check "broken config: su - alice still logs in, with nothing" "$(all4 $NOTHING)" "$(shell_caps alice su -)"
+if log_has "/etc/security/ambcaps.conf:6: unknown capability 'cap_bogus'; configuration refused, nothing granted"; then
+	ok "broken config: the log names file and line"
+else
+	not_ok "broken config: the log names file and line"; diag < "$LOG"
+fi
+cp "$T/good.conf" /etc/security/ambcaps.conf
+
+done_testing
