@@ -118,14 +118,16 @@ CONF
 	mkdir "$T/olddev"
 	mount --rbind /dev "$T/olddev"
 	mount -t tmpfs -o mode=0755 tmpfs /dev
-	for n in null zero full random urandom tty ptmx console; do
+	for n in null zero full random urandom tty; do
 		if [ -e "$T/olddev/$n" ]; then
 			: > "/dev/$n"
 			mount --bind "$T/olddev/$n" "/dev/$n"
 		fi
 	done
 	mkdir /dev/pts /dev/shm
-	mount --rbind "$T/olddev/pts" /dev/pts
+	# ptys of our own: script(1), login and sshd's sessions
+	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts
+	ln -s pts/ptmx /dev/ptmx
 	mount --rbind "$T/olddev/shm" /dev/shm
 	ln -s /proc/self/fd /dev/fd
 	ln -s /proc/self/fd/0 /dev/stdin
