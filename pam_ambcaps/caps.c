@@ -388,3 +388,29 @@ int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 		return -1;
 	return plan->refused ? 1 : 0;
 }
+
+int caps_promote_inheritable(capmask_t *raised, capmask_t *inheritable,
+			     struct caps_plan *plan, struct amb_error *err)
+{
+	struct caps_state st;
+	capmask_t want;
+
+	*raised = 0;
+	*inheritable = 0;
+	memset(plan, 0, sizeof(*plan));
+	if (caps_read_state(&st, err) != 0)
+		return -1;
+	*inheritable = st.inheritable;
+	want = st.permitted & st.inheritable;
+	if (set_permitted_inheritable(want, st.inheritable, err) != 0)
+		return -1;
+	caps_plan_grant(&st, want, true, plan);
+	raise_ambient(plan->ok, st.ambient, plan);
+	*raised = plan->ok;
+	return plan->refused ? 1 : 0;
+}
+
+bool caps_no_new_privs(void)
+{
+	return prctl(PR_GET_NO_NEW_PRIVS, 0UL, 0UL, 0UL, 0UL) == 1;
+}

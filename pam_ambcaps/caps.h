@@ -85,4 +85,16 @@ int caps_set_keepcaps(bool on, struct amb_error *err);
 int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 			struct amb_error *err);
 
+/*
+ * ambcaps-exec: make ambient every capability in P and I (what file
+ * inheritable bits let through from the inheritable set), keep nothing
+ * else in P, clear E. *RAISED gets what is now ambient, *INHERITABLE the
+ * inheritable set. Refusals (SECBIT_NO_CAP_AMBIENT_RAISE) are in PLAN.
+ */
+int caps_promote_inheritable(capmask_t *raised, capmask_t *inheritable,
+			     struct caps_plan *plan, struct amb_error *err);
+
+/* no_new_privs is set on this thread (file capabilities are then inert). */
+bool caps_no_new_privs(void);
+
 #endif

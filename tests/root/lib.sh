@@ -1,5 +1,6 @@
 # Shared setup of the root-level tests (sourced). Each test runs as root in
-# a private mount and PID namespace: test users, groups, shadow, pam.d,
+# private mount, PID and network namespaces (servers listen on the private
+# 127.0.0.1): test users, groups, shadow, pam.d,
 # security/, /home, /run, /var/log and /dev (for a private /dev/log) are
 # bind-mounted or mounted over the real ones there, so the host is never
 # touched, and every process the test starts dies with the namespace.
@@ -50,10 +51,10 @@ enter_namespace() {
 	[ "$(id -u)" = 0 ] || skip_all "root level: needs root (run scripts/test.sh as root)"
 	[ -f "$MODULE" ] || { echo "Bail out! $MODULE is not built"; exit 1; }
 	if [ -z "${AMBCAPS_IN_NS:-}" ]; then
-		unshare --mount --pid --fork --mount-proc --propagation private true 2>/dev/null ||
-			skip_all "cannot create mount and PID namespaces here"
-		AMBCAPS_IN_NS=1 exec unshare --mount --pid --fork --mount-proc --propagation private \
-			sh "$0" "$@"
+		unshare --mount --pid --net --fork --mount-proc --propagation private true 2>/dev/null ||
+			skip_all "cannot create mount, PID and network namespaces here"
+		AMBCAPS_IN_NS=1 exec unshare --mount --pid --net --fork --mount-proc \
+			--propagation private sh "$0" "$@"
 	fi
 }
 
@@ -64,6 +65,8 @@ enter_namespace() {
 #   dave   2004  granted cap_net_bind_service,cap_net_raw
 #   mallory 2005 named on a grant line and vetoed by 'none'
 setup_world() {
+	ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null ||
+		{ echo "Bail out! cannot bring up the loopback interface"; exit 1; }
 	T=$(mktemp -d /tmp/ambcaps-root.XXXXXX) || exit 1
 	trap 'cleanup_world' EXIT
 	chmod 0755 "$T"
@@ -103,7 +106,10 @@ CONF
 	# tools the users run: copies in a directory they can read
 	mkdir -m 0755 "$T/bin"
 	cp "$builddir/tests/root/bindport" "$T/bin/bindport"
-	chmod 0755 "$T/bin/bindport"
+	cp "$builddir/tools/ambcaps-exec" "$T/bin/ambcaps-exec"
+	chmod 0755 "$T/bin/bindport" "$T/bin/ambcaps-exec"
+	setcap all=i "$T/bin/ambcaps-exec" || { echo "Bail out! setcap all=i failed"; exit 1; }
+	LAUNCHER="$T/bin/ambcaps-exec"
 
 	for f in passwd group shadow gshadow; do
 		mount --bind "$T/$f" "/etc/$f"
