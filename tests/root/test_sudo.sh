@@ -1,0 +1,51 @@
+#!/bin/sh
+# Real sudo: setcred puts the run-as user's grant in the inheritable set of
+# the command; through ambcaps-exec the command holds it in the ambient set.
+. "$(dirname "$0")/lib.sh"
+enter_namespace "$@"
+setup_world
+command -v sudo >/dev/null || skip_all "sudo is not installed"
+
+add_line sudo "auth optional $MODULE $MODARGS" '^@include common-auth'
+add_line sudo "session optional $MODULE $MODARGS"
+cp -a /etc/sudoers.d "$T/sudoers.d"
+echo "carol ALL=(bob) NOPASSWD: ALL" > "$T/sudoers.d/ambcaps-test"
+chmod 0440 "$T/sudoers.d/ambcaps-test"
+mount --bind "$T/sudoers.d" /etc/sudoers.d
+
+all4() { echo "$1 $1 $1 $1"; }
+caps_cmd() { caps_of "$("$@" 2>&1)"; }
+
+check "sudo -u bob CMD: the grant is inheritable" "$GRANT_NBS $NOTHING $NOTHING $NOTHING" \
+	"$(caps_cmd sudo -u bob cat /proc/self/status)"
+check "sudo -u bob ambcaps-exec CMD: the grant is ambient" "$(all4 $GRANT_NBS)" \
+	"$(caps_cmd sudo -u bob "$LAUNCHER" cat /proc/self/status)"
+check "sudo -u carol ambcaps-exec CMD (no grant): nothing" "$(all4 $NOTHING)" \
+	"$(caps_cmd sudo -u carol "$LAUNCHER" cat /proc/self/status)"
+check "carol runs sudo -u bob ambcaps-exec: bob's grant" "$(all4 $GRANT_NBS)" \
+	"$(caps_cmd su carol -c "sudo -n -u bob $LAUNCHER cat /proc/self/status")"
+if sudo -u bob "$LAUNCHER" "$T/bin/bindport" 80 >/dev/null 2>&1; then
+	ok "sudo -u bob ambcaps-exec bindport 80"
+else
+	not_ok "sudo -u bob ambcaps-exec bindport 80"
+fi
+
+# no_new_privs (sudo's NOEXEC sets it) makes file capabilities inert: the launcher says so
+out=$(sudo -u bob setpriv --no-new-privs "$LAUNCHER" cat /proc/self/status 2>&1)
+check "under no_new_privs nothing becomes ambient" "$GRANT_NBS $NOTHING $NOTHING $NOTHING" "$(caps_of "$out")"
+case "$out" in
+*"no_new_privs is set"*) ok "ambcaps-exec explains no_new_privs" ;;
+*) not_ok "ambcaps-exec explains no_new_privs"; printf '%s\n' "$out" | diag ;;
+esac
+
+# the launcher refuses to run setuid
+cp "$LAUNCHER" "$T/bin/setuid-exec"
+chmod 4755 "$T/bin/setuid-exec"
+out=$(su carol -c "$T/bin/setuid-exec true" 2>&1)
+rc=$?
+case "$rc:$out" in
+126:*"refusing to run setuid"*) ok "ambcaps-exec refuses to run setuid" ;;
+*) not_ok "ambcaps-exec refuses to run setuid (rc $rc)"; printf '%s\n' "$out" | diag ;;
+esac
+
+done_testing
