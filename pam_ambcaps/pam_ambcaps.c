@@ -39,8 +39,9 @@ struct deferred {
 	pid_t opener;
 	uid_t uid;
 	capmask_t grant;
-	bool strict, debug;
+	bool strict;
 	char user[USER_MAX_NAME + 1];
+	char prefix[96]; /* "pam_ambcaps(SERVICE:session): " */
 };
 
 struct txn {
@@ -52,8 +53,12 @@ struct txn {
 	struct apply_choice choice;
 };
 
-/* Log every cap the kernel would not take, by name and reason. */
-static void log_refused(pam_handle_t *pamh, const char *user, const struct caps_plan *plan)
+/*
+ * Log every cap the kernel would not take, by name and reason. PREFIX names
+ * the module where libpam cannot (in pam_end's cleanup it logs as "PAM").
+ */
+static void log_refused(pam_handle_t *pamh, const char *prefix, const char *user,
+			const struct caps_plan *plan)
 {
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
 		char name[64];
@@ -62,12 +67,12 @@ static void log_refused(pam_handle_t *pamh, const char *user, const struct caps_
 			continue;
 		caps_name(bit, name, sizeof(name));
 		if (plan->why[bit] == CAPS_KERNEL_REFUSED)
-			pam_syslog(pamh, LOG_WARNING, "cannot grant %s to %s: %s (%s)", name,
-				   user, caps_refusal_text(plan->why[bit]),
+			pam_syslog(pamh, LOG_WARNING, "%scannot grant %s to %s: %s (%s)", prefix,
+				   name, user, caps_refusal_text(plan->why[bit]),
 				   strerror(plan->err[bit]));
 		else
-			pam_syslog(pamh, LOG_WARNING, "cannot grant %s to %s: %s", name, user,
-				   caps_refusal_text(plan->why[bit]));
+			pam_syslog(pamh, LOG_WARNING, "%scannot grant %s to %s: %s", prefix, name,
+				   user, caps_refusal_text(plan->why[bit]));
 	}
 }
 
@@ -174,7 +179,7 @@ static int apply_now(struct txn *t, int flags, bool ambient, int fail_code,
 		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, t->user.name);
 		return fail_code;
 	}
-	log_refused(t->pamh, t->user.name, &plan);
+	log_refused(t->pamh, "", t->user.name, &plan);
 	if (rc > 0 && t->args.strict) {
 		pam_syslog(t->pamh, LOG_ERR, "strict: nothing granted to %s", t->user.name);
 		return fail_code;
@@ -212,17 +217,18 @@ static void deferred_cleanup(pam_handle_t *pamh, void *data, int status)
 	    getpid() != d->opener && switched && r == d->uid && e == d->uid && s == d->uid) {
 		rc = caps_apply_deferred(d->grant, d->strict, &plan, &err);
 		if (rc < 0)
-			pam_syslog(pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, d->user);
+			pam_syslog(pamh, LOG_ERR, "%s%s; nothing granted to %s", d->prefix, err.msg,
+				   d->user);
 		else
-			log_refused(pamh, d->user, &plan);
+			log_refused(pamh, d->prefix, d->user, &plan);
 		if (rc > 0 && d->strict)
-			pam_syslog(pamh, LOG_ERR, "strict: nothing granted to %s", d->user);
-		if (d->debug && rc >= 0) {
+			pam_syslog(pamh, LOG_ERR, "%sstrict: nothing granted to %s", d->prefix, d->user);
+		if (rc >= 0 && plan.ok) {
 			char list[1024];
 
 			caps_format(plan.ok, list, sizeof(list));
-			pam_syslog(pamh, LOG_DEBUG, "deferred grant applied for %s: [%s]",
-				   d->user, list);
+			pam_syslog(pamh, LOG_INFO, "%sgranted %s to %s (inheritable and ambient)",
+				   d->prefix, list, d->user);
 		}
 	} else if (switched && getpid() != d->opener) {
 		caps_apply_deferred(0, true, &plan, &err);
@@ -257,8 +263,9 @@ static int defer_grant(struct txn *t, int flags)
 	d->uid = t->user.uid;
 	d->grant = t->grant;
 	d->strict = t->args.strict;
-	d->debug = t->args.debug;
 	snprintf(d->user, sizeof(d->user), "%s", t->user.name);
+	snprintf(d->prefix, sizeof(d->prefix), "pam_ambcaps(%.64s:session): ",
+		 t->service ? t->service : "?");
 	if (caps_set_keepcaps(true, &err) != 0) {
 		pam_syslog(t->pamh, LOG_ERR, "%s: the deferred path is impossible, using apply=now",
 			   err.msg);
