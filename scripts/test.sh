@@ -30,10 +30,26 @@ make -j"$(nproc 2>/dev/null || echo 2)" check >check.log 2>&1
 check_rc=$?
 grep -E '^(PASS|FAIL|XPASS|ERROR|SKIP):' check.log
 
+# the release tarball builds and passes its own tests (CI)
+if [ "$require_all" = yes ]; then
+	if make distcheck >distcheck.log 2>&1; then
+		echo "PASS: make distcheck"
+		distcheck_pass=1; distcheck_fail=0
+	else
+		tail -n 40 distcheck.log
+		echo "FAIL: make distcheck"
+		distcheck_pass=0; distcheck_fail=1
+	fi
+	rm -f pam_ambcaps-*.tar.gz
+else
+	distcheck_pass=0; distcheck_fail=0
+fi
+
 count() { sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null | head -n 1; }
 pass=$(count PASS); fail=$(count FAIL); xpass=$(count XPASS); errors=$(count ERROR); skip=$(count SKIP)
 pass=${pass:-0}; fail=${fail:-0}; xpass=${xpass:-0}; errors=${errors:-0}; skip=${skip:-0}
-failed=$((fail + xpass + errors))
+failed=$((fail + xpass + errors + distcheck_fail))
+pass=$((pass + distcheck_pass))
 
 if [ "$check_rc" != 0 ] && [ "$failed" = 0 ]; then
 	tail -n 40 check.log

@@ -93,7 +93,14 @@ setup_world() {
 	chgrp shadow "$T/shadow" "$T/gshadow" 2>/dev/null || :
 
 	cp -a /etc/pam.d "$T/pam.d"
+	# Debian's stock stack with libpam-cap installed: "auth optional pam_cap.so"
+	# in common-auth, "none *" in capability.conf (its setcred clears the
+	# inheritable set). Make sure the test world has it.
+	if ! grep -q 'pam_cap\.so' "$T/pam.d/common-auth" && [ -n "$(ls /lib/*/security/pam_cap.so /usr/lib/*/security/pam_cap.so 2>/dev/null)" ]; then
+		echo "auth	optional			pam_cap.so" >> "$T/pam.d/common-auth"
+	fi
 	cp -a /etc/security "$T/security"
+	[ -f "$T/security/capability.conf" ] || echo "none  *" > "$T/security/capability.conf"
 	cat > "$T/security/ambcaps.conf" <<CONF
 # pam_ambcaps root-level test configuration
 cap_net_bind_service              alice @webdevs

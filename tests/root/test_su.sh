@@ -11,6 +11,12 @@ setup_world
 add_line su "session optional $MODULE $MODARGS"
 add_line runuser "session optional $MODULE $MODARGS"
 
+if grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth; then
+	ok "the stacks include Debian's stock pam_cap line"
+else
+	not_ok "the stacks include Debian's stock pam_cap line (libpam-cap missing?)"
+fi
+
 shell_caps() { # USER [how...]: the caps of the user's shell
 	who=$1; shift
 	out=$("$@" "$who" -c 'cat /proc/$$/status' 2>&1)

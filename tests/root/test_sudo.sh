@@ -30,6 +30,16 @@ else
 	not_ok "sudo -u bob ambcaps-exec bindport 80"
 fi
 
+# the invariant while a sudo command runs
+out="$T/sudo.session"
+: > "$out"
+sudo -u bob "$LAUNCHER" sh -c 'cat /proc/$$/status; sleep 3' > "$out" 2>&1 &
+spid=$!
+i=0
+while ! grep -q CapAmb "$out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "sudo: no process of bob holds caps outside the grant" "" "$(invariant 2002 "$GRANT_NBS")"
+wait "$spid"
+
 # no_new_privs (sudo's NOEXEC sets it) makes file capabilities inert: the launcher says so
 out=$(sudo -u bob setpriv --no-new-privs "$LAUNCHER" cat /proc/self/status 2>&1)
 check "under no_new_privs nothing becomes ambient" "$GRANT_NBS $NOTHING $NOTHING $NOTHING" "$(caps_of "$out")"

@@ -1,0 +1,115 @@
+/* Unit tests of grant.c: configuration files + a user -> the grant, fail closed. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "grant.h"
+
+static char dir[128], file[256];
+
+static int in_group(void *ctx, const char *group)
+{
+	(void)ctx;
+	return strcmp(group, "webdevs") == 0;
+}
+
+static void write_conf(const char *text)
+{
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(file, 0644);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ambcaps-grant.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/ambcaps.conf", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(file);
+	rmdir(dir);
+	return 0;
+}
+
+struct count { unsigned rules, matched; };
+
+static void on_rule(const struct conf_rule *rule, int matched, void *ctx)
+{
+	struct count *c = ctx;
+
+	(void)rule;
+	c->rules++;
+	c->matched += matched == 1;
+}
+
+static void computes_union(void **state)
+{
+	struct conf_source src = { file, false, NULL, false, geteuid() };
+	struct match_user u = { "alice", in_group, NULL };
+	struct count c = { 0, 0 };
+	struct grant_query q = { &src, &u, on_rule, &c };
+	struct grant g;
+	struct amb_error err;
+	unsigned nfiles;
+
+	(void)state;
+	write_conf("cap_net_raw alice\ncap_net_admin @webdevs\ncap_sys_time bob\n");
+	assert_int_equal(grant_compute(&q, &g, &nfiles, &err), 0);
+	assert_int_equal(nfiles, 1);
+	assert_int_equal(grant_total(&g, 0), CAPMASK_BIT(CAP_NET_RAW) | CAPMASK_BIT(CAP_NET_ADMIN));
+	assert_int_equal(c.rules, 3);
+	assert_int_equal(c.matched, 2);
+}
+
+static void fails_closed(void **state)
+{
+	struct conf_source src = { file, false, NULL, false, geteuid() };
+	struct match_user u = { "alice", in_group, NULL };
+	struct grant_query q = { &src, &u, NULL, NULL };
+	struct grant g;
+	struct amb_error err;
+
+	(void)state;
+	/* the grant before the broken line must not survive */
+	write_conf("cap_net_raw alice\ncap_bogus alice\n");
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), -1);
+	assert_int_equal(grant_total(&g, CAPMASK_BIT(CAP_NET_ADMIN)), CAPMASK_BIT(CAP_NET_ADMIN));
+	assert_int_equal(g.caps, 0);
+	assert_false(g.veto);
+	assert_non_null(strstr(err.msg, ":2: unknown capability 'cap_bogus'"));
+	/* a missing optional file is no grant and no error */
+	unlink(file);
+	src.file_optional = true;
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_int_equal(g.caps, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(computes_union, setup, teardown),
+		cmocka_unit_test_setup_teardown(fails_closed, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("grant", tests, NULL, NULL);
+}
