@@ -212,29 +212,48 @@ void caps_plan_grant(const struct caps_state *st, capmask_t grant, bool ambient,
 	}
 }
 
-/* Set the inheritable set of the calling thread to exactly INH. */
-static int set_inheritable(capmask_t inh, struct amb_error *err)
+/* The one capset of this file: P, E and I of the calling thread exactly as given. */
+static int set_sets(capmask_t p, capmask_t e, capmask_t i, struct amb_error *err)
 {
 	unsigned n = caps_count();
-	cap_t c = cap_get_proc();
+	cap_t c = cap_init();
 	int rc = 0;
 
 	if (c == NULL) {
-		amb_error_set(err, "cannot read capabilities: %s", strerror(errno));
+		amb_error_set(err, "cannot allocate capabilities: %s", strerror(errno));
 		return -1;
 	}
 	for (unsigned bit = 0; bit < n; bit++) {
 		cap_value_t v = (cap_value_t)bit;
 
-		cap_set_flag(c, CAP_INHERITABLE, 1, &v,
-			     (inh & CAPMASK_BIT(bit)) ? CAP_SET : CAP_CLEAR);
+		if (p & CAPMASK_BIT(bit))
+			cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET);
+		if (e & CAPMASK_BIT(bit))
+			cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET);
+		if (i & CAPMASK_BIT(bit))
+			cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
 	}
 	if (cap_set_proc(c) != 0) {
-		amb_error_set(err, "cannot set the inheritable set: %s", strerror(errno));
+		amb_error_set(err, "cannot set capabilities: %s", strerror(errno));
 		rc = -1;
 	}
-	cap_free(c);
+	{
+		int saved = errno;
+
+		cap_free(c);
+		errno = saved;
+	}
 	return rc;
+}
+
+/* Change only the inheritable set of a thread whose sets are ST. */
+static int set_inheritable(const struct caps_state *st, capmask_t inh, struct amb_error *err)
+{
+	if (set_sets(st->permitted, st->effective, inh, err) != 0) {
+		amb_error_set(err, "cannot set the inheritable set: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int ambient_op(int op, unsigned bit)
@@ -276,7 +295,7 @@ int caps_restore(capmask_t inheritable, capmask_t ambient, struct amb_error *err
 		}
 	}
 	if ((st.inheritable & ~inheritable) != 0)
-		return set_inheritable(st.inheritable & inheritable, err);
+		return set_inheritable(&st, st.inheritable & inheritable, err);
 	return 0;
 }
 
@@ -297,7 +316,7 @@ int caps_apply_now(capmask_t grant, bool ambient, bool strict,
 	if (plan->refused && strict)
 		return 1;
 	if ((st.inheritable | plan->ok) != st.inheritable &&
-	    set_inheritable(st.inheritable | plan->ok, err) != 0)
+	    set_inheritable(&st, st.inheritable | plan->ok, err) != 0)
 		return -1;
 	if (!ambient)
 		return plan->refused ? 1 : 0;
@@ -323,31 +342,10 @@ int caps_set_keepcaps(bool on, struct amb_error *err)
 	return 0;
 }
 
-/* Replace P and I, clear E: the deferred path's only capset. */
+/* Replace P and I, clear E. */
 static int set_permitted_inheritable(capmask_t p, capmask_t i, struct amb_error *err)
 {
-	unsigned n = caps_count();
-	cap_t c = cap_init();
-	int rc = 0;
-
-	if (c == NULL) {
-		amb_error_set(err, "cannot allocate capabilities: %s", strerror(errno));
-		return -1;
-	}
-	for (unsigned bit = 0; bit < n; bit++) {
-		cap_value_t v = (cap_value_t)bit;
-
-		if (p & CAPMASK_BIT(bit))
-			cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET);
-		if (i & CAPMASK_BIT(bit))
-			cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
-	}
-	if (cap_set_proc(c) != 0) {
-		amb_error_set(err, "cannot set capabilities: %s", strerror(errno));
-		rc = -1;
-	}
-	cap_free(c);
-	return rc;
+	return set_sets(p, 0, i, err);
 }
 
 int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
