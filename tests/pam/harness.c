@@ -128,9 +128,16 @@ const char *h_newdir(void)
 	return p;
 }
 
+static const char *module_override;
+
 const char *h_module(void)
 {
-	return module;
+	return module_override ? module_override : module;
+}
+
+void h_set_module(const char *path)
+{
+	module_override = path;
 }
 
 void h_init(void)
@@ -332,7 +339,7 @@ void h_run(const char *service, const char *options, const char *user,
 		 "%s [default=bad] pam_debug.so auth=no_module_data cred=no_module_data "
 		 "open_session=no_module_data close_session=no_module_data\n"
 		 "%s optional pam_permit.so\n",
-		 types[hooks], module, options, types[hooks], types[hooks]);
+		 types[hooks], h_module(), options, types[hooks], types[hooks]);
 	h_write(path, line, 0644);
 	snprintf(path, sizeof(path), "%s/other", confdir);
 	h_write(path, "auth required pam_deny.so\nsession required pam_deny.so\n", 0644);

@@ -23,8 +23,9 @@ const char *h_newdir(void);
 /* Write PATH with CONTENT and MODE. */
 void h_write(const char *path, const char *content, mode_t mode);
 
-/* Path of the built module. */
+/* Path of the module h_run stacks: the built one, unless set (NULL: back to it). */
 const char *h_module(void);
+void h_set_module(const char *path);
 
 enum h_hooks { H_SESSION, H_SETCRED, H_AUTH };
 

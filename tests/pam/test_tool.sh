@@ -1,0 +1,102 @@
+#!/bin/sh
+# The ambcaps tool: check, show, import-pam-cap, with good and bad input.
+# Runs in a user namespace (the files it makes are root's there) with
+# nss_wrapper users and groups.
+if [ -z "${AMBCAPS_TEST_DIR:-}" ]; then
+	exec "$(dirname "$0")/userns-run.sh" sh "$0" "$@"
+fi
+set -u
+D=$AMBCAPS_TEST_DIR
+AMBCAPS="${AMBCAPS_BUILDDIR:-.}/tools/ambcaps"
+n=0; failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# expect NAME RC PATTERN -- command...: exit status RC and output matching PATTERN (grep -E)
+expect() {
+	name=$1 want_rc=$2 pattern=$3; shift 4
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" = "$want_rc" ] && printf '%s\n' "$out" | grep -qE -- "$pattern"; then
+		ok "$name"
+	else
+		not_ok "$name (rc $rc, wanted $want_rc and /$pattern/)"
+		printf '%s\n' "$out" | sed 's/^/# /'
+	fi
+}
+
+cat > "$D/passwd" <<P
+root:x:0:0::/root:/bin/sh
+alice:x:1001:100::/home/alice:/bin/sh
+bob:x:1002:100::/home/bob:/bin/sh
+mallory:x:1006:100::/home/mallory:/bin/sh
+P
+printf 'users:x:100:\nwebdevs:x:2000:bob\n' > "$D/group"
+
+mkdir -m 0755 "$D/etc"
+C="$D/etc/ambcaps.conf"
+cat > "$C" <<CONF
+cap_net_bind_service  alice @webdevs
+cap_sys_admin         alice
+cap_net_raw           ghost @nogroup
+cap_net_admin         mallory
+none                  mallory
+CONF
+chmod 0644 "$C"
+
+expect "check: a usable file" 0 "1 file\(s\), 5 rule\(s\), .* usable" -- "$AMBCAPS" check "$C"
+expect "check: warns about root-equivalent capabilities" 0 "$C:2: warning: cap_sys_admin is root-equivalent" -- "$AMBCAPS" check "$C"
+expect "check: warns about unknown users" 0 "$C:3: warning: user 'ghost' is unknown to NSS" -- "$AMBCAPS" check "$C"
+expect "check: warns about unknown groups" 0 "$C:3: warning: group 'nogroup' is unknown to NSS" -- "$AMBCAPS" check "$C"
+expect "check: warns about lines that can never match" 0 "$C:3: warning: this line can never match" -- "$AMBCAPS" check "$C"
+expect "check: warns about vetoed grants" 0 "$C:4: warning: 'mallory' never receives anything: vetoed by the 'none' line at $C:5" -- "$AMBCAPS" check "$C"
+expect "check --strict: warnings fail" 1 "usable" -- "$AMBCAPS" check --strict "$C"
+
+B="$D/etc/broken.conf"
+printf 'cap_net_raw alice\ncap_bogus bob\n' > "$B"; chmod 0644 "$B"
+expect "check: a broken file fails with file:line" 1 "$B:2: unknown capability 'cap_bogus'" -- "$AMBCAPS" check "$B"
+expect "check: says nothing would be granted" 1 "configuration refused" -- "$AMBCAPS" check "$B"
+expect "check: a missing file" 1 "$D/etc/missing.conf: cannot open: No such file or directory" -- "$AMBCAPS" check "$D/etc/missing.conf"
+W="$D/etc/ww.conf"
+printf 'cap_net_raw alice\n' > "$W"; chmod 0646 "$W"
+expect "check: a world-writable file" 1 "$W: writable by group or others \(mode 0646\)" -- "$AMBCAPS" check "$W"
+U="$D/etc/unreadable.conf"
+printf 'cap_net_raw alice\n' > "$U"; chmod 0000 "$U"
+if command -v capsh >/dev/null; then
+	expect "check: an unreadable file" 1 "$U: cannot open: Permission denied" -- \
+		capsh --drop=cap_dac_override,cap_dac_read_search -- -c "'$AMBCAPS' check '$U'"
+else
+	not_ok "capsh is installed (libcap2-bin)"
+fi
+mkdir -m 0755 "$D/etc/ambcaps.d"
+printf 'cap_net_raw alice\n' > "$D/etc/ambcaps.d/10-a.conf"
+printf 'cap_net_raw alice\n' > "$D/etc/ambcaps.d/20-b.conf.disabled"
+chmod 0644 "$D/etc/ambcaps.d/"*
+expect "check --confdir: notes files it ignores" 0 "20-b.conf.disabled: note: ignored" -- "$AMBCAPS" check --confdir "$D/etc/ambcaps.d"
+
+expect "show: the grant and where it comes from" 0 "cap_net_bind_service +$C:1 \(alice\)" -- "$AMBCAPS" show alice --conf "$C"
+expect "show: the whole grant" 0 "^grant: cap_net_bind_service,cap_sys_admin$" -- "$AMBCAPS" show alice --conf "$C"
+expect "show: a grant through a group" 0 "$C:1 \(@webdevs\)" -- "$AMBCAPS" show bob --conf "$C"
+expect "show: a veto" 0 "vetoed by: $C:5 \(mallory\): nothing is granted" -- "$AMBCAPS" show mallory --conf "$C"
+expect "show: caps= is counted" 0 "cap_sys_nice +caps= argument" -- "$AMBCAPS" show alice --conf "$C" --caps sys_nice
+expect "show --service sshd: the delivery path" 0 "service sshd: apply=now: .*ambcaps-exec" -- "$AMBCAPS" show alice --conf "$C" --service sshd
+expect "show --service su: deferred" 0 "service su: apply=defer" -- "$AMBCAPS" show alice --conf "$C" --service su
+expect "show: an unknown user" 3 "'nosuch' is unknown to NSS" -- "$AMBCAPS" show nosuch --conf "$C"
+expect "show: a broken configuration" 1 "$B:2: unknown capability 'cap_bogus'" -- "$AMBCAPS" show alice --conf "$B"
+expect "show: a bad option" 2 "unknown option '--bogus'" -- "$AMBCAPS" show alice --bogus
+expect "show: a bad --apply" 2 "apply=later: expected auto, now or defer" -- "$AMBCAPS" show alice --apply later
+
+P="$D/etc/capability.conf"
+printf '^cap_net_raw,cap_sys_nice alice\n^cap_net_bind_service @webdevs\n!cap_sys_admin mallory\nnone *\n' > "$P"
+expect "import-pam-cap: converts and verifies" 0 "same ambient result for every user" -- "$AMBCAPS" import-pam-cap "$P"
+expect "import-pam-cap: names inheritable-only entries" 0 "$P:1: cap_sys_nice is inheritable only" -- "$AMBCAPS" import-pam-cap "$P"
+expect "import-pam-cap: names bounding-set drops" 0 "$P:3: !cap_sys_admin drops a capability from the bounding set" -- "$AMBCAPS" import-pam-cap "$P"
+"$AMBCAPS" import-pam-cap "$P" > "$D/etc/converted.conf" 2>/dev/null
+chmod 0644 "$D/etc/converted.conf"
+expect "import-pam-cap: the output passes check" 0 "usable" -- "$AMBCAPS" check "$D/etc/converted.conf"
+expect "import-pam-cap: a missing file" 1 "nosuch.conf: No such file or directory" -- "$AMBCAPS" import-pam-cap "$D/nosuch.conf"
+
+expect "an unknown command" 2 "unknown command 'frobnicate'" -- "$AMBCAPS" frobnicate
+expect "--help" 0 "usage: ambcaps check" -- "$AMBCAPS" --help
+expect "--version" 0 "^ambcaps \(pam_ambcaps\) [0-9]" -- "$AMBCAPS" --version
+
+echo "1..$n"
+[ "$failed" = 0 ]

@@ -1,0 +1,547 @@
+/*
+ * ambcaps: the administrator's view of pam_ambcaps, with the module's own
+ * parser and matcher (no second implementation).
+ *
+ *   ambcaps check [--strict] [FILE...]
+ *   ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE]
+ *   ambcaps import-pam-cap [FILE]
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "args.h"
+#include "caps.h"
+#include "conf.h"
+#include "grant.h"
+#include "match.h"
+#include "user.h"
+#include "importcap.h"
+
+#define EXIT_CONFIG 1
+#define EXIT_USAGE 2
+#define EXIT_NOUSER 3
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ambcaps check [--strict] [--confdir DIR] [FILE...]\n"
+		"       ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR]\n"
+		"                         [--caps LIST] [--apply auto|now|defer]\n"
+		"       ambcaps import-pam-cap [FILE]\n"
+		"       ambcaps --help | --version\n"
+		"See ambcaps(8).\n");
+}
+
+/* ---------- what an administrator should know about a capability ---------- */
+
+struct risk {
+	unsigned bit;
+	const char *why;
+};
+
+static const struct risk risks[] = {
+	{ CAP_SYS_ADMIN, "root-equivalent: mount, namespaces and a great many privileged operations" },
+	{ CAP_SYS_TTY_CONFIG, "root-equivalent: can reprogram consoles to run commands as their users" },
+	{ CAP_MKNOD, "root-equivalent: can create device nodes for raw disks and memory" },
+	{ CAP_SYS_PTRACE, "root-equivalent: can trace and take over any process, root's included" },
+	{ CAP_SYS_RAWIO, "root-equivalent: raw I/O ports and /dev/mem" },
+	{ CAP_SYS_MODULE, "root-equivalent: loads kernel modules" },
+	{ CAP_SETFCAP, "root-equivalent: can give any program any capability" },
+	{ CAP_FSETID, "root-equivalent: setuid and setgid bits survive its writes" },
+	{ CAP_SETGID, "root-equivalent: can become any group (shadow, disk)" },
+	{ CAP_SETUID, "root-equivalent: can become any user, root included" },
+	{ CAP_DAC_OVERRIDE, "root-equivalent: reads and writes any file (/etc/shadow, /etc/sudoers)" },
+	{ CAP_SETPCAP, "root-equivalent: changes capability sets and securebits" },
+	{ CAP_IPC_OWNER, "root-equivalent: bypasses permissions on other users' IPC objects" },
+	{ CAP_CHOWN, "root-equivalent: can take ownership of any file" },
+	{ CAP_SYS_CHROOT, "root-equivalent: chroot around a crafted setuid program" },
+	{ CAP_DAC_READ_SEARCH, "root-equivalent: reads any file (open_by_handle_at)" },
+	{ CAP_SYS_BOOT, "root-equivalent: boots another kernel with kexec" },
+	{ CAP_AUDIT_CONTROL, "root-equivalent: rewrites audit rules and the login uid" },
+	{ CAP_FOWNER, "root-equivalent: can change the mode of any file" },
+	{ CAP_BPF, "root-equivalent: BPF programs that read kernel memory" },
+	{ CAP_PERFMON, "root-equivalent: reads kernel memory through perf" },
+	{ CAP_MAC_ADMIN, "root-equivalent: reconfigures mandatory access control" },
+	{ CAP_MAC_OVERRIDE, "root-equivalent: overrides mandatory access control" },
+	{ CAP_KILL, "near-root: signals any process" },
+	{ CAP_NET_ADMIN, "near-root: reconfigures the network, firewall included" },
+	{ CAP_NET_RAW, "near-root: forges packets on any interface" },
+};
+
+/* ---------- check ---------- */
+
+struct named_line {
+	char *name;    /* user name, "@group" or "*" */
+	char *where;   /* file:line */
+	bool none;
+};
+
+struct check_ctx {
+	unsigned rules, warnings;
+	capmask_t bounding;
+	struct named_line *seen;
+	size_t nseen, capseen;
+};
+
+static void warn(struct check_ctx *c, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(struct check_ctx *c, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->warnings++;
+	fprintf(stderr, "%s: warning: ", where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool user_exists(const char *name)
+{
+	return getpwnam(name) != NULL;
+}
+
+static bool group_exists(const char *name)
+{
+	return getgrnam(name) != NULL;
+}
+
+static int check_rule(const struct conf_rule *rule, void *ctx)
+{
+	struct check_ctx *c = ctx;
+	char where[4200], name[64];
+	unsigned unknown = 0;
+
+	snprintf(where, sizeof(where), "%s:%u", rule->file, rule->line);
+	c->rules++;
+	for (size_t i = 0; i < sizeof(risks) / sizeof(risks[0]); i++) {
+		if (rule->caps & CAPMASK_BIT(risks[i].bit)) {
+			caps_name(risks[i].bit, name, sizeof(name));
+			warn(c, where, "%s is %s", name, risks[i].why);
+		}
+	}
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		if ((rule->caps & CAPMASK_BIT(bit)) && !(c->bounding & CAPMASK_BIT(bit))) {
+			caps_name(bit, name, sizeof(name));
+			warn(c, where, "%s is not in this machine's bounding set: it can never be granted here",
+			     name);
+		}
+	}
+	for (size_t i = 0; i < rule->nwho; i++) {
+		const struct conf_who *w = &rule->who[i];
+		struct named_line *n;
+
+		if (w->kind == WHO_USER && !user_exists(w->name)) {
+			warn(c, where, "user '%s' is unknown to NSS", w->name);
+			unknown++;
+		} else if (w->kind == WHO_GROUP && !group_exists(w->name)) {
+			warn(c, where, "group '%s' is unknown to NSS", w->name);
+			unknown++;
+		}
+		if (c->nseen == c->capseen) {
+			size_t ncap = c->capseen ? c->capseen * 2 : 64;
+			struct named_line *nv = realloc(c->seen, ncap * sizeof(*nv));
+
+			if (nv == NULL)
+				return 0;
+			c->seen = nv;
+			c->capseen = ncap;
+		}
+		n = &c->seen[c->nseen++];
+		n->where = strdup(where);
+		if (w->kind == WHO_GROUP) {
+			n->name = malloc(strlen(w->name) + 2);
+			if (n->name)
+				sprintf(n->name, "@%s", w->name);
+		} else {
+			n->name = strdup(w->name);
+		}
+		n->none = rule->none;
+	}
+	if (unknown == rule->nwho)
+		warn(c, where, "this line can never match: no user or group on it exists");
+	return 0;
+}
+
+/* Grant lines every name of which a 'none' line vetoes can never grant. */
+static void check_vetoes(struct check_ctx *c)
+{
+	const char *star = NULL;
+
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen[i].none && c->seen[i].name && strcmp(c->seen[i].name, "*") == 0)
+			star = c->seen[i].where;
+	for (size_t i = 0; i < c->nseen; i++) {
+		const struct named_line *g = &c->seen[i];
+		const char *by = star;
+
+		if (g->none || g->name == NULL || g->where == NULL)
+			continue;
+		for (size_t j = 0; j < c->nseen && by == NULL; j++)
+			if (c->seen[j].none && c->seen[j].name && strcmp(c->seen[j].name, g->name) == 0)
+				by = c->seen[j].where;
+		if (by != NULL)
+			warn(c, g->where, "'%s' never receives anything: vetoed by the 'none' line at %s",
+			     g->name, by);
+	}
+}
+
+static void free_seen(struct check_ctx *c)
+{
+	for (size_t i = 0; i < c->nseen; i++) {
+		free(c->seen[i].name);
+		free(c->seen[i].where);
+	}
+	free(c->seen);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct check_ctx c;
+	struct caps_state st;
+	struct amb_error err;
+	bool strict = false;
+	const char *confdir = NULL;
+	unsigned nfiles = 0, n;
+	int first = 0, rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (strcmp(argv[first], "--strict") == 0) {
+			strict = true;
+		} else if (strcmp(argv[first], "--confdir") == 0 && first + 1 < argc) {
+			confdir = argv[++first];
+		} else if (strcmp(argv[first], "--") == 0) {
+			first++;
+			break;
+		} else {
+			fprintf(stderr, "ambcaps check: unknown option '%s'\n", argv[first]);
+			return EXIT_USAGE;
+		}
+	}
+	c.bounding = caps_read_state(&st, &err) == 0 ? st.bounding : ~(capmask_t)0;
+	if (first == argc || confdir != NULL) {
+		/* no file named: the module's default file and drop-ins */
+		struct conf_source src = { first == argc ? AMBCAPS_CONF : NULL, true,
+					   confdir ? confdir : AMBCAPS_CONFDIR, confdir == NULL, 0 };
+		struct conf_names names;
+
+		if (conf_load(&src, check_rule, &c, &nfiles, &err) != 0) {
+			fprintf(stderr, "%s\n", err.msg);
+			rc = EXIT_CONFIG;
+		} else if (conf_list_dropins(src.dir, 0, true, &names, &err) == 1) {
+			for (size_t i = 0; i < names.nignored; i++)
+				fprintf(stderr, "%s/%s: note: ignored (drop-in files must end in .conf "
+						"and not start with a dot)\n", src.dir, names.ignored[i]);
+			conf_free_names(&names);
+		}
+		if (rc == 0 && nfiles == 0 && first == argc)
+			fprintf(stderr, "ambcaps check: neither %s nor %s/*.conf exists: nothing is granted\n",
+				AMBCAPS_CONF, src.dir);
+	}
+	for (int i = first; i < argc; i++) {
+		struct conf_source src = { argv[i], false, NULL, false, 0 };
+
+		if (argv[i][0] != '/') {
+			char *abs = realpath(argv[i], NULL);
+
+			if (abs == NULL) {
+				fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
+				rc = EXIT_CONFIG;
+				continue;
+			}
+			src.file = abs;
+		}
+		if (conf_load(&src, check_rule, &c, &n, &err) != 0) {
+			fprintf(stderr, "%s\n", err.msg);
+			rc = EXIT_CONFIG;
+		}
+		nfiles += n;
+		if (src.file != argv[i])
+			free((char *)src.file);
+	}
+	if (rc == 0)
+		check_vetoes(&c);
+	free_seen(&c);
+	if (rc != 0) {
+		fprintf(stderr, "ambcaps check: configuration refused: pam_ambcaps grants nothing with it\n");
+		return rc;
+	}
+	printf("ambcaps check: %u file(s), %u rule(s), %u warning(s): usable\n", nfiles, c.rules,
+	       c.warnings);
+	return (strict && c.warnings) ? EXIT_CONFIG : 0;
+}
+
+/* ---------- show ---------- */
+
+struct source {
+	char text[4300];
+};
+
+struct show_ctx {
+	struct source *src[CAPMASK_BITS]; /* sources per capability */
+	size_t nsrc[CAPMASK_BITS];
+	char vetoes[4096];
+	const struct match_user *user;
+};
+
+static void add_source(struct show_ctx *s, unsigned bit, const char *text)
+{
+	struct source *nv = realloc(s->src[bit], (s->nsrc[bit] + 1) * sizeof(*nv));
+
+	if (nv == NULL)
+		return;
+	s->src[bit] = nv;
+	snprintf(nv[s->nsrc[bit]].text, sizeof(nv->text), "%s", text);
+	s->nsrc[bit]++;
+}
+
+/* The first name on the rule that matches the user. */
+static const char *matching_name(const struct conf_rule *rule, const struct match_user *u,
+				 char *buf, size_t len)
+{
+	for (size_t i = 0; i < rule->nwho; i++) {
+		struct conf_rule one = *rule;
+
+		one.nwho = 1;
+		one.who = &rule->who[i];
+		if (match_rule(&one, u) != 0) {
+			snprintf(buf, len, "%s%s", rule->who[i].kind == WHO_GROUP ? "@" : "",
+				 rule->who[i].name);
+			return buf;
+		}
+	}
+	return "?";
+}
+
+static void on_rule(const struct conf_rule *rule, int matched, void *ctx)
+{
+	struct show_ctx *s = ctx;
+	char text[4300], who[300];
+
+	if (matched == 0)
+		return;
+	snprintf(text, sizeof(text), "%s:%u (%s%s)", rule->file, rule->line,
+		 matching_name(rule, s->user, who, sizeof(who)),
+		 matched < 0 ? ", groups unresolvable" : "");
+	if (rule->none) {
+		size_t used = strlen(s->vetoes);
+
+		snprintf(s->vetoes + used, sizeof(s->vetoes) - used, "%s%s", used ? ", " : "", text);
+		return;
+	}
+	if (matched < 0)
+		return;
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++)
+		if (rule->caps & CAPMASK_BIT(bit))
+			add_source(s, bit, text);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	const char *user = NULL, *service = NULL, *conf = NULL, *confdir = NULL;
+	const char *capsarg = NULL, *apply = NULL;
+	const char *modargv[8];
+	int modargc = 0, rc = 0;
+	char a_conf[4200], a_confdir[4200], a_caps[1100], a_apply[64], list[1024];
+	struct args a;
+	struct amb_error err;
+	struct amb_user u;
+	struct match_user mu;
+	struct show_ctx s;
+	struct conf_source src;
+	struct grant_query q;
+	struct grant g;
+	struct apply_choice choice;
+	capmask_t total;
+	unsigned nfiles = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char **slot = NULL;
+
+		if (strcmp(argv[i], "--service") == 0)
+			slot = &service;
+		else if (strcmp(argv[i], "--conf") == 0)
+			slot = &conf;
+		else if (strcmp(argv[i], "--confdir") == 0)
+			slot = &confdir;
+		else if (strcmp(argv[i], "--caps") == 0)
+			slot = &capsarg;
+		else if (strcmp(argv[i], "--apply") == 0)
+			slot = &apply;
+		else if (argv[i][0] == '-') {
+			fprintf(stderr, "ambcaps show: unknown option '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		} else if (user == NULL) {
+			user = argv[i];
+			continue;
+		} else {
+			fprintf(stderr, "ambcaps show: one user at a time\n");
+			return EXIT_USAGE;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "ambcaps show: %s needs a value\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		*slot = argv[++i];
+	}
+	if (user == NULL) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* the module's own option parser decides what these mean */
+	if (conf) {
+		snprintf(a_conf, sizeof(a_conf), "conf=%s", conf);
+		modargv[modargc++] = a_conf;
+	}
+	if (confdir) {
+		snprintf(a_confdir, sizeof(a_confdir), "confdir=%s", confdir);
+		modargv[modargc++] = a_confdir;
+	}
+	if (capsarg) {
+		snprintf(a_caps, sizeof(a_caps), "caps=%s", capsarg);
+		modargv[modargc++] = a_caps;
+	}
+	if (apply) {
+		snprintf(a_apply, sizeof(a_apply), "apply=%s", apply);
+		modargv[modargc++] = a_apply;
+	}
+	if (args_parse(modargc, modargv, &a, &err) != 0) {
+		fprintf(stderr, "ambcaps show: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	rc = user_lookup(user, &u, &err);
+	if (rc <= 0) {
+		fprintf(stderr, "ambcaps show: %s\n", rc == 0 ? "no such user" : err.msg);
+		if (rc == 0)
+			fprintf(stderr, "ambcaps show: '%s' is unknown to NSS: the module answers "
+					"PAM_USER_UNKNOWN and grants nothing\n", user);
+		return rc == 0 ? EXIT_NOUSER : EXIT_CONFIG;
+	}
+	memset(&s, 0, sizeof(s));
+	memset(&src, 0, sizeof(src));
+	src.file = a.conf;
+	src.file_optional = a.conf_is_default;
+	src.dir = a.confdir;
+	src.dir_optional = a.conf_is_default || a.confdir == NULL;
+	src.owner = 0;
+	mu.name = u.name;
+	mu.in_group = user_in_group;
+	mu.ctx = &u;
+	s.user = &mu;
+	q.src = &src;
+	q.user = &mu;
+	q.on_rule = on_rule;
+	q.ctx = &s;
+	rc = 0;
+	if (grant_compute(&q, &g, &nfiles, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		fprintf(stderr, "ambcaps show: configuration refused: pam_ambcaps grants nothing to anyone\n");
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	printf("user %s (uid %u)\n", u.name, (unsigned)u.uid);
+	printf("configuration: %u file(s) read\n", nfiles);
+	if (g.unresolved)
+		printf("warning: the groups of %s could not be resolved (%s): @group lines grant nothing\n",
+		       u.name, u.groups_err);
+	total = grant_total(&g, a.caps);
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		char name[64];
+
+		if (!(g.caps & CAPMASK_BIT(bit)) && !(a.caps & CAPMASK_BIT(bit)))
+			continue;
+		caps_name(bit, name, sizeof(name));
+		printf("  %-24s", name);
+		for (size_t i = 0; i < s.nsrc[bit]; i++)
+			printf("%s%s", i ? ", " : "", s.src[bit][i].text);
+		if (a.caps & CAPMASK_BIT(bit))
+			printf("%scaps= argument", s.nsrc[bit] ? ", " : "");
+		printf("\n");
+	}
+	if (g.veto)
+		printf("vetoed by: %s: nothing is granted\n", s.vetoes);
+	caps_format(total, list, sizeof(list));
+	printf("grant: %s\n", total ? list : "nothing");
+	if (total) {
+		static const char *const common[] = { "login", "su", "su-l", "runuser", "sshd", "sudo", NULL };
+
+		if (service) {
+			args_choose_apply(a.apply, service, &choice);
+			printf("service %s: apply=%s%s: %s\n", service, args_mode_name(choice.mode),
+			       choice.refused ? " (apply=defer refused)" : "", choice.why);
+		} else {
+			for (const char *const *sv = common; *sv; sv++) {
+				args_choose_apply(a.apply, *sv, &choice);
+				printf("service %-8s apply=%s: %s\n", *sv, args_mode_name(choice.mode),
+				       choice.why);
+			}
+		}
+	}
+out:
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++)
+		free(s.src[bit]);
+	user_free(&u);
+	return rc;
+}
+
+/* ---------- import ---------- */
+
+static int cmd_import(int argc, char **argv)
+{
+	const char *path = argc > 0 ? argv[0] : "/etc/security/capability.conf";
+	FILE *f;
+	int rc;
+
+	if (argc > 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "ambcaps import-pam-cap: %s: %s\n", path, strerror(errno));
+		return EXIT_CONFIG;
+	}
+	rc = importcap_convert(f, path, stdout, stderr);
+	if (f != stdin)
+		fclose(f);
+	return rc == 0 ? 0 : EXIT_CONFIG;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("ambcaps (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(argv[1], "show") == 0)
+		return cmd_show(argc - 2, argv + 2);
+	if (strcmp(argv[1], "import-pam-cap") == 0)
+		return cmd_import(argc - 2, argv + 2);
+	fprintf(stderr, "ambcaps: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
