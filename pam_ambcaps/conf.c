@@ -7,6 +7,7 @@
 #include "caps.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -72,15 +73,66 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 	return 0;
 }
 
-/* Check one WHO token; 0 with *who set, or -1 with ERR (no file:line yet). */
-static int parse_who(char *tok, size_t ntok, struct conf_who *who,
-		     struct amb_error *err)
+#define TOK_COMMA 1u
+#define TOK_COLON 2u
+#define TOK_END 4u /* ends a word: a byte <= ' ' or 0x7f */
+
+/* What each byte means inside a word: one table lookup per byte. */
+#define CLS(c) ((c) <= 0x20 || (c) == 0x7f ? TOK_END : (c) == ',' ? TOK_COMMA : (c) == ':' ? TOK_COLON : 0)
+#define CLS4(c) CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
+#define CLS16(c) CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
+#define CLS64(c) CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
+static const unsigned char byte_class[256] = {
+	CLS64(0), CLS64(64), CLS64(128), CLS64(192)
+};
+
+/*
+ * Eight bytes at a time: a non-zero result flags the first byte of X (in
+ * memory order) that is not an ordinary word byte, i.e. one with a class
+ * in byte_class. Flags above the first may be spurious (borrows); callers
+ * only use the lowest. Little-endian only; see word_scan().
+ */
+static inline uint64_t special_bytes(uint64_t x)
 {
-	if (strchr(tok, ',')) {
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t below = (x - ones * 0x21) & ~x & high; /* < 0x21 */
+	uint64_t del = x ^ (ones * 0x7f), comma = x ^ (ones * ','), colon = x ^ (ones * ':');
+
+	del = (del - ones) & ~del & high;
+	comma = (comma - ones) & ~comma & high;
+	colon = (colon - ones) & ~colon & high;
+	return below | del | comma | colon;
+}
+
+/* Advance P over ordinary word bytes; stops at the first classed byte (or END - 7). */
+static inline const char *word_scan(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - p >= 8) {
+		uint64_t x, m;
+
+		memcpy(&x, p, sizeof(x));
+		m = special_bytes(x);
+		if (m != 0)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#else
+	(void)end;
+#endif
+	return p;
+}
+
+/* Check one WHO token (FLAGS: TOK_* seen in it); 0, or -1 with ERR. */
+static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct amb_error *err)
+{
+	const char *tok = who->name;
+
+	if (flags & TOK_COMMA) {
 		amb_error_set(err, "',' in name '%s' (write capabilities as one word: cap_a,cap_b)", tok);
 		return -1;
 	}
-	if (strchr(tok, ':')) {
+	if (flags & TOK_COLON) {
 		amb_error_set(err, "':' is not allowed in name '%s'", tok);
 		return -1;
 	}
@@ -89,12 +141,11 @@ static int parse_who(char *tok, size_t ntok, struct conf_who *who,
 			amb_error_set(err, "'%s': '*' must stand alone", tok);
 			return -1;
 		}
-		if (ntok > 1) {
+		if (nwho > 1) {
 			amb_error_set(err, "'*' must be the only name on its line");
 			return -1;
 		}
 		who->kind = WHO_ALL;
-		who->name = tok;
 		return 0;
 	}
 	if (tok[0] == '@') {
@@ -108,76 +159,68 @@ static int parse_who(char *tok, size_t ntok, struct conf_who *who,
 		}
 		who->kind = WHO_GROUP;
 		who->name = tok + 1;
+		who->len--;
 		return 0;
 	}
 	who->kind = WHO_USER;
-	who->name = tok;
 	return 0;
 }
 
 struct parser {
 	const char *file;
 	unsigned line;
-	struct conf_who *who; /* room for a whole line's names */
-	char last_caps[128];  /* cache: generated files repeat the same list */
+	struct conf_who *who;  /* room for a whole line's names */
+	unsigned *flags;
+	char last_caps[128];   /* cache: generated files repeat the same list */
+	size_t last_len;
 	capmask_t last_mask;
-	bool last_none, have_last;
+	bool last_none;
 };
 
-/* Tokenize and check one NUL-terminated line. */
-static int parse_line(struct parser *ps, char *s, conf_rule_fn fn, void *ctx,
-		      struct amb_error *err)
+/* CAPS (LEN bytes, NUL-terminated) -> RULE, through the one-entry cache. */
+static int rule_caps(struct parser *ps, const char *caps, size_t len, struct conf_rule *rule,
+		     struct amb_error *err)
 {
-	char *caps_tok = NULL;
-	size_t nwho = 0;
+	struct amb_error why;
+
+	if (len == ps->last_len && memcmp(caps, ps->last_caps, len) == 0) {
+		rule->caps = ps->last_mask;
+		rule->none = ps->last_none;
+		return 0;
+	}
+	if (conf_parse_caps(caps, &rule->caps, &rule->none, &why) != 0) {
+		amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
+		return -1;
+	}
+	if (len < sizeof(ps->last_caps)) {
+		memcpy(ps->last_caps, caps, len + 1);
+		ps->last_len = len;
+		ps->last_mask = rule->caps;
+		ps->last_none = rule->none;
+	}
+	return 0;
+}
+
+/* The words of a line are complete: check them and hand the rule on. */
+static int finish_line(struct parser *ps, const char *caps, size_t caps_len, size_t nwho,
+		       conf_rule_fn fn, void *ctx, struct amb_error *err)
+{
 	struct conf_rule rule;
 
-	for (;;) {
-		char *tok;
-
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0' || *s == '#')
-			break;
-		tok = s;
-		while (*s != '\0' && *s != ' ' && *s != '\t')
-			s++;
-		if (*s != '\0')
-			*s++ = '\0';
-		if (caps_tok == NULL)
-			caps_tok = tok;
-		else
-			ps->who[nwho++].name = tok;
-	}
-	if (caps_tok == NULL)
+	if (caps == NULL)
 		return 0;
 	if (nwho == 0) {
 		amb_error_set(err, "%s:%u: '%s' is not followed by any user or group",
-			      ps->file, ps->line, caps_tok);
+			      ps->file, ps->line, caps);
 		return -1;
 	}
 	memset(&rule, 0, sizeof(rule));
-	if (ps->have_last && strcmp(caps_tok, ps->last_caps) == 0) {
-		rule.caps = ps->last_mask;
-		rule.none = ps->last_none;
-	} else {
-		struct amb_error why;
-
-		if (conf_parse_caps(caps_tok, &rule.caps, &rule.none, &why) != 0) {
-			amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
-			return -1;
-		}
-		ps->have_last = strlen(caps_tok) < sizeof(ps->last_caps);
-		if (ps->have_last) {
-			strcpy(ps->last_caps, caps_tok);
-			ps->last_mask = rule.caps;
-			ps->last_none = rule.none;
-		}
-	}
+	if (rule_caps(ps, caps, caps_len, &rule, err) != 0)
+		return -1;
 	for (size_t i = 0; i < nwho; i++) {
 		struct amb_error why;
 
-		if (parse_who((char *)ps->who[i].name, nwho, &ps->who[i], &why) != 0) {
+		if (parse_who(&ps->who[i], ps->flags[i], nwho, &why) != 0) {
 			amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
 			return -1;
 		}
@@ -189,6 +232,13 @@ static int parse_line(struct parser *ps, char *s, conf_rule_fn fn, void *ctx,
 	return fn(&rule, ctx);
 }
 
+/*
+ * One pass over the bytes: words are split in place (NUL-terminated), and
+ * every byte is checked once on the way. A word ends at a space, a tab, a
+ * line end (LF, or CR LF) or the end of the buffer; any other byte below
+ * 0x20, and 0x7f, is an error. '#' at the start of a word ends the line's
+ * content; the comment itself is not inspected.
+ */
 int conf_parse_buffer(const char *file, char *buf, size_t len,
 		      conf_rule_fn fn, void *ctx, struct amb_error *err)
 {
@@ -198,46 +248,116 @@ int conf_parse_buffer(const char *file, char *buf, size_t len,
 
 	memset(&ps, 0, sizeof(ps));
 	ps.file = file;
+	ps.last_len = SIZE_MAX;
+	buf[len] = '\0'; /* the sentinel the word scan stops at */
 	ps.who = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps.who));
-	if (ps.who == NULL) {
+	ps.flags = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps.flags));
+	if (ps.who == NULL || ps.flags == NULL) {
 		amb_error_set(err, "%s: out of memory", file);
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	while (p < end && rc == 0) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *le = nl ? nl : end;
-		size_t ll = (size_t)(le - p);
+		char *line = p, *caps = NULL, *eol = NULL;
+		size_t caps_len = 0, nwho = 0, content;
+		bool cr = false;
 
 		ps.line++;
-		if (ll > 0 && p[ll - 1] == '\r')
-			ll--;
-		if (ll > CONF_MAX_LINE) {
-			amb_error_set(err, "%s:%u: line is longer than %u bytes", file,
-				      ps.line, CONF_MAX_LINE);
+		for (;;) {
+			char *word;
+			unsigned flags = 0;
+			unsigned char c = 0;
+
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p == end || *p == '\n') {
+				eol = p;
+				break;
+			}
+			if (*p == '#') {
+				eol = memchr(p, '\n', (size_t)(end - p));
+				if (eol == NULL)
+					eol = end;
+				break;
+			}
+			if (*p == '\r' && (p + 1 == end || p[1] == '\n')) {
+				cr = true;
+				p++;
+				continue;
+			}
+			/* the byte after the buffer is a NUL sentinel: no bounds test here */
+			word = p;
+			for (;;) {
+				unsigned k;
+
+				p = (char *)word_scan(p, end);
+				k = byte_class[(unsigned char)*p];
+
+				if (k == 0) {
+					p++;
+				} else if (k & TOK_END) {
+					break;
+				} else {
+					flags |= k;
+					p++;
+				}
+			}
+			c = p < end ? (unsigned char)*p : 0;
+			if ((size_t)(p - line) > CONF_MAX_LINE) {
+				amb_error_set(err, "%s:%u: line is longer than %u bytes", file,
+					      ps.line, CONF_MAX_LINE);
+				rc = -1;
+				break;
+			}
+			if (p < end && c != ' ' && c != '\t' && c != '\n' &&
+			    !(c == '\r' && (p + 1 == end || p[1] == '\n'))) {
+				if (c == 0)
+					amb_error_set(err, "%s:%u: NUL byte in line", file, ps.line);
+				else
+					amb_error_set(err, "%s:%u: control character 0x%02x in line",
+						      file, ps.line, c);
+				rc = -1;
+				break;
+			}
+			if (caps == NULL) {
+				caps = word;
+				caps_len = (size_t)(p - word);
+			} else {
+				ps.who[nwho].name = word;
+				ps.who[nwho].len = (size_t)(p - word);
+				ps.flags[nwho++] = flags;
+			}
+			/* end the word in place; the buffer has a spare byte after LEN */
+			if (p == end) {
+				*p = '\0';
+				eol = p;
+				break;
+			}
+			*p = '\0';
+			if (c == '\n') {
+				eol = p;
+				break;
+			}
+			cr = c == '\r';
+			p++;
+		}
+		if (rc != 0)
+			break;
+		content = (size_t)(eol - line);
+		if (content > 0 && (cr || eol[-1] == '\r'))
+			content--;
+		if (content > CONF_MAX_LINE) {
+			amb_error_set(err, "%s:%u: line is longer than %u bytes", file, ps.line,
+				      CONF_MAX_LINE);
 			rc = -1;
 			break;
 		}
-		p[ll] = '\0';
-		for (size_t i = 0; i < ll; i++) {
-			unsigned char c = (unsigned char)p[i];
-
-			if (c == '\0') {
-				amb_error_set(err, "%s:%u: NUL byte in line", file, ps.line);
-				rc = -1;
-				break;
-			}
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				amb_error_set(err, "%s:%u: control character 0x%02x in line",
-					      file, ps.line, c);
-				rc = -1;
-				break;
-			}
-		}
-		if (rc == 0)
-			rc = parse_line(&ps, p, fn, ctx, err);
-		p = nl ? nl + 1 : end;
+		rc = finish_line(&ps, caps, caps_len, nwho, fn, ctx, err);
+		p = eol < end ? eol + 1 : end;
 	}
+out:
 	free(ps.who);
+	free(ps.flags);
 	return rc;
 }
 

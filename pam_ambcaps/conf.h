@@ -18,6 +18,7 @@ enum who_kind { WHO_USER, WHO_GROUP, WHO_ALL };
 struct conf_who {
 	enum who_kind kind;
 	const char *name; /* user or group name (without '@'); "*" for WHO_ALL */
+	size_t len;       /* strlen(name) */
 };
 
 struct conf_rule {

@@ -3,6 +3,15 @@
 
 #include <string.h>
 
+void match_user_init(struct match_user *u, const char *name,
+		     int (*in_group)(void *ctx, const char *group), void *ctx)
+{
+	u->name = name;
+	u->in_group = in_group;
+	u->ctx = ctx;
+	u->len = strlen(name);
+}
+
 int match_rule(const struct conf_rule *rule, const struct match_user *u)
 {
 	int result = 0;
@@ -16,7 +25,7 @@ int match_rule(const struct conf_rule *rule, const struct match_user *u)
 			r = 1;
 			break;
 		case WHO_USER:
-			r = strcmp(w->name, u->name) == 0;
+			r = w->len == u->len && memcmp(w->name, u->name, w->len) == 0;
 			break;
 		case WHO_GROUP:
 			r = u->in_group ? u->in_group(u->ctx, w->name) : 0;

@@ -9,7 +9,12 @@ struct match_user {
 	/* 1 member, 0 not, -1 membership could not be resolved (NSS error) */
 	int (*in_group)(void *ctx, const char *group);
 	void *ctx;
+	size_t len; /* strlen(name): match_user_init() sets it */
 };
+
+/* Fill U for user NAME with the group callback IN_GROUP(CTX, group). */
+void match_user_init(struct match_user *u, const char *name,
+		     int (*in_group)(void *ctx, const char *group), void *ctx);
 
 /* 1 the rule names the user, 0 it does not, -1 it may through an unresolvable group. */
 int match_rule(const struct conf_rule *rule, const struct match_user *u);

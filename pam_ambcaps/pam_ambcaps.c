@@ -127,9 +127,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 	src.dir = t->args.confdir;
 	src.dir_optional = t->args.conf_is_default || t->args.confdir == NULL;
 	src.owner = 0;
-	mu.name = t->user.name;
-	mu.in_group = user_in_group;
-	mu.ctx = &t->user;
+	match_user_init(&mu, t->user.name, user_in_group, &t->user);
 	memset(&q, 0, sizeof(q));
 	q.src = &src;
 	q.user = &mu;

@@ -437,9 +437,7 @@ static int cmd_show(int argc, char **argv)
 	src.dir = a.confdir;
 	src.dir_optional = a.conf_is_default || a.confdir == NULL;
 	src.owner = 0;
-	mu.name = u.name;
-	mu.in_group = user_in_group;
-	mu.ctx = &u;
+	match_user_init(&mu, u.name, user_in_group, &u);
 	s.user = &mu;
 	q.src = &src;
 	q.user = &mu;

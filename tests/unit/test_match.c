@@ -41,13 +41,15 @@ static void who_kinds(void **state)
 {
 	static const char *const gnames[] = { "webdevs", "users", NULL };
 	struct groups g = { gnames, false, 0 };
-	struct match_user u = { "alice", in_group, &g };
-	const struct conf_who user_alice[] = { { WHO_USER, "alice" } };
-	const struct conf_who user_bob[] = { { WHO_USER, "bob" }, { WHO_USER, "alic" } };
-	const struct conf_who grp[] = { { WHO_USER, "bob" }, { WHO_GROUP, "webdevs" } };
-	const struct conf_who grp_other[] = { { WHO_GROUP, "netops" } };
-	const struct conf_who all[] = { { WHO_ALL, "*" } };
-	const struct conf_who named_like_group[] = { { WHO_USER, "webdevs" } };
+	struct match_user u;
+
+	match_user_init(&u, "alice", in_group, &g);
+	const struct conf_who user_alice[] = { { WHO_USER, "alice", sizeof("alice") - 1 } };
+	const struct conf_who user_bob[] = { { WHO_USER, "bob", sizeof("bob") - 1 }, { WHO_USER, "alic", sizeof("alic") - 1 } };
+	const struct conf_who grp[] = { { WHO_USER, "bob", sizeof("bob") - 1 }, { WHO_GROUP, "webdevs", sizeof("webdevs") - 1 } };
+	const struct conf_who grp_other[] = { { WHO_GROUP, "netops", sizeof("netops") - 1 } };
+	const struct conf_who all[] = { { WHO_ALL, "*", sizeof("*") - 1 } };
+	const struct conf_who named_like_group[] = { { WHO_USER, "webdevs", sizeof("webdevs") - 1 } };
 	struct conf_rule r;
 
 	(void)state;
@@ -71,9 +73,11 @@ static void who_kinds(void **state)
 static void unresolvable_groups(void **state)
 {
 	struct groups g = { NULL, true, 0 };
-	struct match_user u = { "alice", in_group, &g };
-	const struct conf_who grp[] = { { WHO_GROUP, "webdevs" } };
-	const struct conf_who grp_then_user[] = { { WHO_GROUP, "webdevs" }, { WHO_USER, "alice" } };
+	struct match_user u;
+
+	match_user_init(&u, "alice", in_group, &g);
+	const struct conf_who grp[] = { { WHO_GROUP, "webdevs", sizeof("webdevs") - 1 } };
+	const struct conf_who grp_then_user[] = { { WHO_GROUP, "webdevs", sizeof("webdevs") - 1 }, { WHO_USER, "alice", sizeof("alice") - 1 } };
 	struct conf_rule r;
 	struct grant gr;
 
@@ -100,7 +104,7 @@ static void unresolvable_groups(void **state)
 
 static void union_and_veto(void **state)
 {
-	const struct conf_who w[] = { { WHO_USER, "alice" } };
+	const struct conf_who w[] = { { WHO_USER, "alice", sizeof("alice") - 1 } };
 	struct conf_rule a = rule(1, false, 1, w), b = rule(2, false, 1, w), n = rule(0, true, 1, w);
 	struct grant g1, g2;
 
