@@ -10,6 +10,22 @@ void match_user_init(struct match_user *u, const char *name,
 	u->in_group = in_group;
 	u->ctx = ctx;
 	u->len = strlen(name);
+	u->resolve = NULL;
+}
+
+int match_names(const struct conf_rule *rule, const struct match_user *u, bool *groups)
+{
+	*groups = false;
+	for (size_t i = 0; i < rule->nwho; i++) {
+		const struct conf_who *w = &rule->who[i];
+
+		if (w->kind == WHO_ALL ||
+		    (w->kind == WHO_USER && w->len == u->len && memcmp(w->name, u->name, w->len) == 0))
+			return 1;
+		if (w->kind == WHO_GROUP)
+			*groups = true;
+	}
+	return 0;
 }
 
 int match_rule(const struct conf_rule *rule, const struct match_user *u)

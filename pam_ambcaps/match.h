@@ -10,6 +10,8 @@ struct match_user {
 	int (*in_group)(void *ctx, const char *group);
 	void *ctx;
 	size_t len; /* strlen(name): match_user_init() sets it */
+	/* optional, for many groups at once: MEMBER[i] for NAMES[i]; 0, or -1 */
+	int (*resolve)(void *ctx, const char *const *names, size_t n, unsigned char *member);
 };
 
 /* Fill U for user NAME with the group callback IN_GROUP(CTX, group). */
@@ -18,6 +20,10 @@ void match_user_init(struct match_user *u, const char *name,
 
 /* 1 the rule names the user, 0 it does not, -1 it may through an unresolvable group. */
 int match_rule(const struct conf_rule *rule, const struct match_user *u);
+
+/* Without asking about groups: 1 the rule names the user or '*', else 0;
+ * *GROUPS tells whether it also names groups. */
+int match_names(const struct conf_rule *rule, const struct match_user *u, bool *groups);
 
 struct grant {
 	capmask_t caps;     /* union of matching lines (file only) */

@@ -128,6 +128,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 	src.dir_optional = t->args.conf_is_default || t->args.confdir == NULL;
 	src.owner = 0;
 	match_user_init(&mu, t->user.name, user_in_group, &t->user);
+	mu.resolve = user_resolve_groups;
 	memset(&q, 0, sizeof(q));
 	q.src = &src;
 	q.user = &mu;

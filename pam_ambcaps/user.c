@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,71 +95,163 @@ static char *group_name(gid_t gid, char **buf, size_t *size, int *error)
 	return name;
 }
 
-static int load_groups(struct amb_user *u)
+static int cmp_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void set_groups_error(struct amb_user *u, int error)
+{
+	u->groups_rc = -1;
+	snprintf(u->groups_err, sizeof(u->groups_err), "%s", strerror(error));
+}
+
+/* The user's gids, primary included: one getgrouplist, once. */
+static int load_gids(struct amb_user *u)
 {
 	int n = 64;
-	gid_t *gids = NULL;
-	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
-	char *buf = NULL;
-	int error = 0;
 
+	if (u->gids_done)
+		return u->groups_rc;
+	u->gids_done = true;
 	for (;;) {
 		int want = n;
-		gid_t *ngids = realloc(gids, (size_t)n * sizeof(*gids));
+		gid_t *ngids = realloc(u->gids, (size_t)n * sizeof(*u->gids));
 
 		if (ngids == NULL) {
-			error = ENOMEM;
-			goto out;
+			set_groups_error(u, ENOMEM);
+			return -1;
 		}
-		gids = ngids;
-		if (getgrouplist(u->name, u->gid, gids, &n) >= 0)
+		u->gids = ngids;
+		if (getgrouplist(u->name, u->gid, u->gids, &n) >= 0)
 			break;
 		if (n <= want)
 			n = want * 2;
 		if (n > 1 << 20) {
-			error = E2BIG;
-			goto out;
+			set_groups_error(u, E2BIG);
+			return -1;
 		}
 	}
-	u->groups = calloc((size_t)n + 1, sizeof(*u->groups));
+	u->ngids = (size_t)n;
+	qsort(u->gids, u->ngids, sizeof(*u->gids), cmp_gid);
+	return 0;
+}
+
+/* Names of the user's groups (one getgrgid_r per group), once. */
+static int load_group_names(struct amb_user *u)
+{
+	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
+	char *buf;
+	int error = 0;
+
+	if (u->groups_done)
+		return u->groups_rc;
+	u->groups_done = true;
+	u->groups = calloc(u->ngids + 1, sizeof(*u->groups));
 	buf = malloc(size);
 	if (u->groups == NULL || buf == NULL) {
-		error = ENOMEM;
-		goto out;
+		free(buf);
+		set_groups_error(u, ENOMEM);
+		return -1;
 	}
-	for (int i = 0; i < n && error == 0; i++) {
-		char *name = group_name(gids[i], &buf, &size, &error);
+	for (size_t i = 0; i < u->ngids && error == 0; i++) {
+		char *name = group_name(u->gids[i], &buf, &size, &error);
 
 		if (name != NULL)
 			u->groups[u->ngroups++] = name;
 	}
-	if (u->ngroups > 1)
-		qsort(u->groups, u->ngroups, sizeof(*u->groups), cmp_str);
-out:
-	free(gids);
 	free(buf);
 	if (error != 0) {
-		strncpy(u->groups_err, strerror(error), sizeof(u->groups_err) - 1);
+		set_groups_error(u, error);
 		return -1;
+	}
+	if (u->ngroups > 1)
+		qsort(u->groups, u->ngroups, sizeof(*u->groups), cmp_str);
+	return 0;
+}
+
+/* gid of group NAME: 1 found, 0 no such group, -1 NSS error. */
+static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
+{
+	struct group gr, *res = NULL;
+	int rc;
+
+	for (;;) {
+		rc = getgrnam_r(name, &gr, *buf, *size, &res);
+		if (rc != ERANGE || *size > (1u << 24))
+			break;
+		char *nbuf = realloc(*buf, *size * 2);
+		if (nbuf == NULL)
+			return -1;
+		*buf = nbuf;
+		*size *= 2;
+	}
+	if (res == NULL)
+		return (rc == 0 || rc == ENOENT || rc == ESRCH) ? 0 : -1;
+	*gid = gr.gr_gid;
+	return 1;
+}
+
+int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
+		       unsigned char *member)
+{
+	memset(member, 0, n);
+	if (n == 0)
+		return 0;
+	if (load_gids(u) != 0)
+		return -1;
+	if (u->groups_done || n > u->ngids) {
+		/* fewer groups than names: name each of the user's groups */
+		if (load_group_names(u) != 0)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			member[i] = bsearch(&names[i], u->groups, u->ngroups, sizeof(*u->groups),
+					    cmp_str) != NULL;
+	} else {
+		/* fewer names: look each name up */
+		size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
+		char *buf = malloc(size);
+
+		if (buf == NULL) {
+			set_groups_error(u, ENOMEM);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			gid_t gid;
+			int rc = group_gid(names[i], &gid, &buf, &size);
+
+			if (rc < 0) {
+				free(buf);
+				set_groups_error(u, errno ? errno : EIO);
+				return -1;
+			}
+			member[i] = rc == 1 && bsearch(&gid, u->gids, u->ngids, sizeof(*u->gids),
+						       cmp_gid) != NULL;
+		}
+		free(buf);
 	}
 	return 0;
 }
 
 int user_in_group(void *ctx, const char *group)
 {
-	struct amb_user *u = ctx;
+	unsigned char member = 0;
 
-	if (!u->groups_done) {
-		u->groups_done = true;
-		u->groups_rc = load_groups(u);
-	}
-	if (u->groups_rc != 0)
+	if (user_groups_member(ctx, &group, 1, &member) != 0)
 		return -1;
-	return bsearch(&group, u->groups, u->ngroups, sizeof(*u->groups), cmp_str) != NULL;
+	return member;
+}
+
+int user_resolve_groups(void *ctx, const char *const *names, size_t n, unsigned char *member)
+{
+	return user_groups_member(ctx, names, n, member);
 }
 
 void user_free(struct amb_user *u)
 {
+	free(u->gids);
 	if (u->groups) {
 		for (size_t i = 0; i < u->ngroups; i++)
 			free(u->groups[i]);

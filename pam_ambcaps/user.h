@@ -13,19 +13,31 @@ struct amb_user {
 	gid_t gid;
 	char *home;
 	char *shell;
-	/* group names, sorted; filled by the first user_in_group() */
-	bool groups_done;
+	/* groups, resolved on first need */
+	bool gids_done, groups_done;
 	int groups_rc;        /* 0, or -1: groups could not be resolved */
 	char groups_err[160];
-	char **groups;
+	gid_t *gids;          /* sorted, primary included */
+	size_t ngids;
+	char **groups;        /* names of gids, sorted (only if needed) */
 	size_t ngroups;
 };
 
 /* 1 found, 0 no such user, -1 lookup error (ERR says why). */
 int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
 
-/* match_user callback: 1 member of GROUP (primary or supplementary), 0 not, -1 unknown. */
+/*
+ * Is the user a member (primary or supplementary) of each group in NAMES?
+ * MEMBER[i] = 1 or 0. Returns 0, or -1 when NSS could not resolve them.
+ * Cost: one getgrouplist, then the smaller of N getgrnam_r or one
+ * getgrgid_r per group of the user.
+ */
+int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
+		       unsigned char *member);
+
+/* match_user callbacks (CTX is the struct amb_user). */
 int user_in_group(void *ctx, const char *group);
+int user_resolve_groups(void *ctx, const char *const *names, size_t n, unsigned char *member);
 
 void user_free(struct amb_user *u);
 

@@ -438,6 +438,7 @@ static int cmd_show(int argc, char **argv)
 	src.dir_optional = a.conf_is_default || a.confdir == NULL;
 	src.owner = 0;
 	match_user_init(&mu, u.name, user_in_group, &u);
+	mu.resolve = user_resolve_groups;
 	s.user = &mu;
 	q.src = &src;
 	q.user = &mu;

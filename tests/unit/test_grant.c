@@ -65,7 +65,7 @@ static void on_rule(const struct conf_rule *rule, int matched, void *ctx)
 static void computes_union(void **state)
 {
 	struct conf_source src = { file, false, NULL, false, geteuid() };
-	struct match_user u = { "alice", in_group, NULL, 5 };
+	struct match_user u = { "alice", in_group, NULL, 5, NULL };
 	struct count c = { 0, 0 };
 	struct grant_query q = { &src, &u, on_rule, &c };
 	struct grant g;
@@ -84,7 +84,7 @@ static void computes_union(void **state)
 static void fails_closed(void **state)
 {
 	struct conf_source src = { file, false, NULL, false, geteuid() };
-	struct match_user u = { "alice", in_group, NULL, 5 };
+	struct match_user u = { "alice", in_group, NULL, 5, NULL };
 	struct grant_query q = { &src, &u, NULL, NULL };
 	struct grant g;
 	struct amb_error err;
