@@ -135,36 +135,34 @@ const char *caps_refusal_text(enum caps_refusal why)
 	return "refused";
 }
 
-static capmask_t flag_mask(cap_t c, cap_flag_t flag)
+/* P, E and I of the calling thread in one capget(2). */
+static int get_sets(capmask_t *p, capmask_t *e, capmask_t *i)
 {
-	capmask_t m = 0;
-	unsigned n = caps_count();
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
 
-	for (unsigned bit = 0; bit < n; bit++) {
-		cap_flag_value_t v = CAP_CLEAR;
-
-		if (cap_get_flag(c, (cap_value_t)bit, flag, &v) == 0 && v == CAP_SET)
-			m |= CAPMASK_BIT(bit);
-	}
-	return m;
+	memset(d, 0, sizeof(d));
+	if (capget(&h, d) != 0)
+		return -1;
+	*p = d[0].permitted | (capmask_t)d[1].permitted << 32;
+	*e = d[0].effective | (capmask_t)d[1].effective << 32;
+	*i = d[0].inheritable | (capmask_t)d[1].inheritable << 32;
+	return 0;
 }
 
-int caps_read_state(struct caps_state *st, struct amb_error *err)
+int caps_read_state(struct caps_state *st, capmask_t want, struct amb_error *err)
 {
 	unsigned n = caps_count();
-	cap_t c = cap_get_proc();
 	int sec;
 
 	memset(st, 0, sizeof(*st));
-	if (c == NULL) {
+	if (get_sets(&st->permitted, &st->effective, &st->inheritable) != 0) {
 		amb_error_set(err, "cannot read capabilities: %s", strerror(errno));
 		return -1;
 	}
-	st->permitted = flag_mask(c, CAP_PERMITTED);
-	st->effective = flag_mask(c, CAP_EFFECTIVE);
-	st->inheritable = flag_mask(c, CAP_INHERITABLE);
-	cap_free(c);
 	for (unsigned bit = 0; bit < n; bit++) {
+		if (!(want & CAPMASK_BIT(bit)))
+			continue;
 		if (cap_get_bound((cap_value_t)bit) == 1)
 			st->bounding |= CAPMASK_BIT(bit);
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long)bit, 0UL, 0UL) == 1)
@@ -215,35 +213,20 @@ void caps_plan_grant(const struct caps_state *st, capmask_t grant, bool ambient,
 /* The one capset of this file: P, E and I of the calling thread exactly as given. */
 static int set_sets(capmask_t p, capmask_t e, capmask_t i, struct amb_error *err)
 {
-	unsigned n = caps_count();
-	cap_t c = cap_init();
-	int rc = 0;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
 
-	if (c == NULL) {
-		amb_error_set(err, "cannot allocate capabilities: %s", strerror(errno));
+	d[0].permitted = (uint32_t)p;
+	d[1].permitted = (uint32_t)(p >> 32);
+	d[0].effective = (uint32_t)e;
+	d[1].effective = (uint32_t)(e >> 32);
+	d[0].inheritable = (uint32_t)i;
+	d[1].inheritable = (uint32_t)(i >> 32);
+	if (capset(&h, d) != 0) {
+		amb_error_set(err, "cannot set capabilities: %s", strerror(errno));
 		return -1;
 	}
-	for (unsigned bit = 0; bit < n; bit++) {
-		cap_value_t v = (cap_value_t)bit;
-
-		if (p & CAPMASK_BIT(bit))
-			cap_set_flag(c, CAP_PERMITTED, 1, &v, CAP_SET);
-		if (e & CAPMASK_BIT(bit))
-			cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET);
-		if (i & CAPMASK_BIT(bit))
-			cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
-	}
-	if (cap_set_proc(c) != 0) {
-		amb_error_set(err, "cannot set capabilities: %s", strerror(errno));
-		rc = -1;
-	}
-	{
-		int saved = errno;
-
-		cap_free(c);
-		errno = saved;
-	}
-	return rc;
+	return 0;
 }
 
 /* Change only the inheritable set of a thread whose sets are ST. */
@@ -278,12 +261,14 @@ static void raise_ambient(capmask_t ok, capmask_t already, struct caps_plan *pla
 	}
 }
 
-int caps_restore(capmask_t inheritable, capmask_t ambient, struct amb_error *err)
+int caps_restore(capmask_t touched, capmask_t inheritable, capmask_t ambient,
+		 struct amb_error *err)
 {
 	struct caps_state st;
 
-	if (caps_read_state(&st, err) != 0)
+	if (caps_read_state(&st, touched, err) != 0)
 		return -1;
+	inheritable |= ~touched;
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
 		capmask_t m = CAPMASK_BIT(bit);
 
@@ -306,7 +291,7 @@ int caps_apply_now(capmask_t grant, bool ambient, bool strict,
 	struct caps_state st;
 	capmask_t planned;
 
-	if (caps_read_state(&st, err) != 0)
+	if (caps_read_state(&st, grant, err) != 0)
 		return -1;
 	if (before_i)
 		*before_i = st.inheritable;
@@ -326,7 +311,7 @@ int caps_apply_now(capmask_t grant, bool ambient, bool strict,
 		/* the kernel refused some: strict undoes all, else they leave I */
 		if (strict)
 			plan->ok = 0;
-		if (caps_restore(st.inheritable | plan->ok, st.ambient | plan->ok, err) != 0)
+		if (caps_restore(grant, st.inheritable | plan->ok, st.ambient | plan->ok, err) != 0)
 			return -1;
 	}
 	return plan->refused ? 1 : 0;
@@ -355,7 +340,7 @@ int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 	capmask_t other_i, keep;
 	int rc;
 
-	if (caps_read_state(&st, err) != 0) {
+	if (caps_read_state(&st, grant, err) != 0) {
 		caps_set_keepcaps(false, NULL);
 		return -1;
 	}
@@ -396,7 +381,7 @@ int caps_promote_inheritable(capmask_t *raised, capmask_t *inheritable,
 	*raised = 0;
 	*inheritable = 0;
 	memset(plan, 0, sizeof(*plan));
-	if (caps_read_state(&st, err) != 0)
+	if (caps_read_state(&st, ~(capmask_t)0, err) != 0)
 		return -1;
 	*inheritable = st.inheritable;
 	want = st.permitted & st.inheritable;

@@ -48,8 +48,12 @@ struct caps_plan {
 
 const char *caps_refusal_text(enum caps_refusal why);
 
-/* Read the calling thread's sets and securebits. 0, or -1 with ERR. */
-int caps_read_state(struct caps_state *st, struct amb_error *err);
+/*
+ * Read the calling thread's sets and securebits. The ambient and bounding
+ * sets (one system call per capability) only for the bits in WANT; the
+ * others read as empty. 0, or -1 with ERR.
+ */
+int caps_read_state(struct caps_state *st, capmask_t want, struct amb_error *err);
 
 /*
  * Decide which caps of GRANT the thread in state ST can receive:
@@ -71,8 +75,13 @@ int caps_apply_now(capmask_t grant, bool ambient, bool strict,
 		   struct caps_plan *plan, capmask_t *before_i,
 		   capmask_t *before_a, struct amb_error *err);
 
-/* Set I and A back to the given masks (only ever lowers). */
-int caps_restore(capmask_t inheritable, capmask_t ambient, struct amb_error *err);
+/*
+ * Undo a grant: of the capabilities in TOUCHED, lower those not in AMBIENT
+ * from the ambient set and those not in INHERITABLE from the inheritable
+ * set. Other capabilities are left as they are; it only ever lowers.
+ */
+int caps_restore(capmask_t touched, capmask_t inheritable, capmask_t ambient,
+		 struct amb_error *err);
 
 /* PR_SET_KEEPCAPS on or off. 0, or -1 with ERR. */
 int caps_set_keepcaps(bool on, struct amb_error *err);

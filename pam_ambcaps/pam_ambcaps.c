@@ -31,7 +31,7 @@
 /* What open_session changed, for close_session to undo. */
 struct saved_sets {
 	pid_t pid;
-	capmask_t inheritable, ambient;
+	capmask_t granted, inheritable, ambient;
 };
 
 /* The grant waiting for the user's process (apply=defer). */
@@ -244,7 +244,7 @@ static int defer_grant(struct txn *t, int flags)
 	struct deferred *d;
 	char list[1024];
 
-	if (caps_read_state(&st, &err) != 0) {
+	if (caps_read_state(&st, 0, &err) != 0) {
 		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted", err.msg);
 		return PAM_SESSION_ERR;
 	}
@@ -311,6 +311,7 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 	if (saved == NULL)
 		goto out;
 	saved->pid = getpid();
+	saved->granted = t.grant;
 	saved->inheritable = bi;
 	saved->ambient = ba;
 	if (pam_set_data(pamh, DATA_SAVED, saved, free_data) != PAM_SUCCESS)
@@ -329,7 +330,7 @@ static int close_session(pam_handle_t *pamh)
 		const struct saved_sets *saved = data;
 
 		if (saved->pid == getpid() &&
-		    caps_restore(saved->inheritable, saved->ambient, &err) != 0)
+		    caps_restore(saved->granted, saved->inheritable, saved->ambient, &err) != 0)
 			pam_syslog(pamh, LOG_WARNING, "%s", err.msg);
 		pam_set_data(pamh, DATA_SAVED, NULL, NULL);
 	}

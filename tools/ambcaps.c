@@ -231,7 +231,7 @@ static int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	c.bounding = caps_read_state(&st, &err) == 0 ? st.bounding : ~(capmask_t)0;
+	c.bounding = caps_read_state(&st, ~(capmask_t)0, &err) == 0 ? st.bounding : ~(capmask_t)0;
 	if (first == argc || confdir != NULL) {
 		/* no file named: the module's default file and drop-ins */
 		struct conf_source src = { first == argc ? AMBCAPS_CONF : NULL, true,
