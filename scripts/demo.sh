@@ -12,16 +12,18 @@ if [ "$(id -u)" != 0 ]; then
 fi
 if [ "${AMBCAPS_IN_NS:-}" = "" ]; then
 	sh scripts/deps.sh
-	if [ ! -f .libs/pam_ambcaps.so ] || [ ! -x tests/root/bindport ]; then
-		echo "== building"
-		{ ./autogen.sh && ./configure --prefix=/usr --sysconfdir=/etc &&
-		  make -j2 && make -j2 tests/root/bindport tests/root/logsink; } > build.log 2>&1 ||
-			{ tail -n 30 build.log; exit 1; }
+	if [ ! -f _build/main/.libs/pam_ambcaps.so ] || [ ! -x _build/main/tests/root/bindport ]; then
+		echo "== building (in _build/main)"
+		mkdir -p _build/main
+		{ ./autogen.sh && cd _build/main && ../../configure --prefix=/usr --sysconfdir=/etc &&
+		  make -j2 && make -j2 tests/root/bindport tests/root/logsink; } > _build/demo-build.log 2>&1 ||
+			{ tail -n 30 _build/demo-build.log; exit 1; }
 	fi
 fi
-AMBCAPS_BUILDDIR=$(pwd)
-AMBCAPS_DEFAULT_CONF=$(sed -n 's/^#define AMBCAPS_CONF "\(.*\)"/\1/p' config.h)
-export AMBCAPS_BUILDDIR AMBCAPS_DEFAULT_CONF
+AMBCAPS_BUILDDIR=$(pwd)/_build/main
+AMBCAPS_SRCDIR=$(pwd)
+AMBCAPS_DEFAULT_CONF=$(sed -n 's/^#define AMBCAPS_CONF "\(.*\)"/\1/p' _build/main/config.h)
+export AMBCAPS_BUILDDIR AMBCAPS_SRCDIR AMBCAPS_DEFAULT_CONF
 set +e
 . tests/root/lib.sh
 enter_namespace "$@"

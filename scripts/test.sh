@@ -1,74 +1,92 @@
 #!/bin/sh
 # Build pam_ambcaps and run every test level; ends with "N passed, N failed".
 #   scripts/test.sh                 as root: install dependencies, then build and test
-#   scripts/test.sh --require-all   also fail if any level was skipped (CI)
+#   scripts/test.sh --require-all   CI: also the release tarball (make distcheck), a build
+#                                   with AddressSanitizer and UBSan (unit and pam levels),
+#                                   a short run of each fuzz target; and a skipped level
+#                                   counts as a failure
 # Levels: unit (no privilege), pam (module through libpam in a user
-# namespace), root (real su, runuser, login, sshd, pamtester in a private
-# mount namespace). A level that cannot run here is reported as SKIP.
+# namespace), root (real su, runuser, login, sshd, sudo, pamtester in private
+# namespaces). Builds go to _build/ (main, asan, fuzz); the source tree stays clean.
 set -u
 cd "$(dirname "$0")/.."
+top=$(pwd)
 require_all=no
 [ "${1:-}" = "--require-all" ] && require_all=yes
+jobs=$(nproc 2>/dev/null || echo 2)
 
 if [ "$(id -u)" = 0 ] && [ -z "${AMBCAPS_NO_DEPS:-}" ]; then
 	sh scripts/deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-build() {
-	./autogen.sh >build.log 2>&1 &&
-	./configure --enable-werror --prefix=/usr --sysconfdir=/etc >>build.log 2>&1 &&
-	make -j"$(nproc 2>/dev/null || echo 2)" >>build.log 2>&1
-}
-if ! build; then
-	tail -n 40 build.log
-	echo "build failed"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-
-make -j"$(nproc 2>/dev/null || echo 2)" check >check.log 2>&1
-check_rc=$?
-grep -E '^(PASS|FAIL|XPASS|ERROR|SKIP):' check.log
-
-# the release tarball builds and passes its own tests (CI)
-if [ "$require_all" = yes ]; then
-	if make distcheck >distcheck.log 2>&1; then
-		echo "PASS: make distcheck"
-		distcheck_pass=1; distcheck_fail=0
-	else
-		tail -n 40 distcheck.log
-		echo "FAIL: make distcheck"
-		distcheck_pass=0; distcheck_fail=1
+pass=0; failed=0; skipped=0
+# tally LOGDIR PREFIX: add a make check run's counts from its test-suite.log
+tally() {
+	c() { sed -n "s/^# $1: *//p" "$2/test-suite.log" 2>/dev/null | head -n 1; }
+	p=$(c PASS "$1"); f=$(c FAIL "$1"); x=$(c XPASS "$1"); e=$(c ERROR "$1"); s=$(c SKIP "$1")
+	pass=$((pass + ${p:-0})); failed=$((failed + ${f:-0} + ${x:-0} + ${e:-0})); skipped=$((skipped + ${s:-0}))
+	[ -f "$1/test-suite.log" ] || failed=$((failed + 1))
+	grep -E '^(PASS|FAIL|XPASS|ERROR|SKIP):' "$1/check.log" 2>/dev/null | sed "s/^\([A-Z]*\): /\1: $2/"
+	if grep -qE '^(FAIL|ERROR|XPASS):' "$1/check.log" 2>/dev/null; then
+		echo "---- logs of failing tests ($2) ----"
+		for log in $(grep -lE '^(FAIL|ERROR|XPASS):' "$1"/tests/*/*.log 2>/dev/null); do
+			echo "== $log"; tail -n 60 "$log"
+		done
 	fi
-	rm -f pam_ambcaps-*.tar.gz
-else
-	distcheck_pass=0; distcheck_fail=0
+}
+# step NAME COMMAND...: one pass or fail of its own
+step() {
+	name=$1; shift
+	if "$@" >"$top/_build/$name.log" 2>&1; then
+		echo "PASS: $name"; pass=$((pass + 1))
+	else
+		tail -n 40 "$top/_build/$name.log"; echo "FAIL: $name"; failed=$((failed + 1))
+	fi
+}
+
+mkdir -p _build
+if ! ./autogen.sh >_build/autogen.log 2>&1; then
+	tail -n 20 _build/autogen.log; echo "0 passed, 1 failed"; exit 1
 fi
 
-count() { sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null | head -n 1; }
-pass=$(count PASS); fail=$(count FAIL); xpass=$(count XPASS); errors=$(count ERROR); skip=$(count SKIP)
-pass=${pass:-0}; fail=${fail:-0}; xpass=${xpass:-0}; errors=${errors:-0}; skip=${skip:-0}
-failed=$((fail + xpass + errors + distcheck_fail))
-pass=$((pass + distcheck_pass))
+# the main build: every level
+mkdir -p _build/main
+( cd _build/main && "$top/configure" --enable-werror --prefix=/usr --sysconfdir=/etc &&
+  make -j"$jobs" ) >_build/main-build.log 2>&1 ||
+	{ tail -n 40 _build/main-build.log; echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+( cd _build/main && make -j"$jobs" check >check.log 2>&1 )
+tally _build/main ""
 
-if [ "$check_rc" != 0 ] && [ "$failed" = 0 ]; then
-	tail -n 40 check.log
-	failed=1
+if [ "$require_all" = yes ]; then
+	step distcheck sh -c "cd _build/main && make distcheck && rm -f pam_ambcaps-*.tar.gz"
+
+	# AddressSanitizer + UBSan: unit and pam levels (root-level programs cannot load an ASan module)
+	mkdir -p _build/asan
+	san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+	if ( cd _build/asan && "$top/configure" --enable-werror --prefix=/usr --sysconfdir=/etc \
+		CFLAGS="-O1 -g $san" LDFLAGS="$san" && make -j"$jobs" ) >_build/asan-build.log 2>&1; then
+		tests=$(cd _build/asan && make -s -f Makefile print-san-tests 2>/dev/null)
+		( cd _build/asan && ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
+		  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		  make -j"$jobs" check TESTS="$tests" >check.log 2>&1 )
+		tally _build/asan "asan "
+	else
+		tail -n 40 _build/asan-build.log; echo "FAIL: asan build"; failed=$((failed + 1))
+	fi
+
+	# libFuzzer targets, a short run each from the seed corpus
+	mkdir -p _build/fuzz
+	step fuzz sh -c "cd _build/fuzz && '$top/configure' CC=clang --enable-fuzzing --prefix=/usr --sysconfdir=/etc && make -j$jobs && make fuzz FUZZ_SECONDS=${AMBCAPS_FUZZ_SECONDS:-60}"
+	grep -h -E '^(stat::number_of_executed_units|Done [0-9]+ runs)' _build/fuzz.log 2>/dev/null | sed 's/^/  fuzz: /'
 fi
-if [ "$failed" != 0 ]; then
-	echo "---- logs of failing tests ----"
-	for log in $(grep -lE '^(FAIL|ERROR|XPASS):' tests/*/*.log tests/*.log 2>/dev/null); do
-		echo "== $log"
-		tail -n 60 "$log"
-	done
-fi
-if [ "$skip" != 0 ]; then
+
+if [ "$skipped" != 0 ]; then
 	echo "---- skipped ----"
-	grep -h -E '^SKIP:|# SKIP' tests/*/*.log 2>/dev/null | sort -u
+	grep -h -E '# SKIP' _build/*/tests/*/*.log 2>/dev/null | sort -u
 	if [ "$require_all" = yes ]; then
 		echo "a test level expected to run here was skipped"
-		failed=$((failed + skip))
+		failed=$((failed + skipped))
 	fi
 fi
-echo "$pass passed, $failed failed, $skip skipped"
+echo "$pass passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
