@@ -10,7 +10,8 @@ fi
 PACKAGES="build-essential autoconf automake libtool pkg-config
 	libpam0g-dev libcap-dev libcmocka-dev libnss-wrapper
 	libcap2-bin libpam-cap pamtester util-linux login passwd sudo
-	openssh-server openssh-client sshpass procps iproute2"
+	openssh-server openssh-client sshpass procps iproute2
+	valgrind clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do
