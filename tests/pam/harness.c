@@ -294,14 +294,19 @@ void h_drop_permitted(int cap)
 
 static char *info_out;
 static size_t info_size;
+static char info_sink[2048];
 
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+int h_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
 	struct pam_response *r = calloc((size_t)n, sizeof(*r));
 
 	(void)data;
 	if (r == NULL)
 		return PAM_BUF_ERR;
+	if (info_out == NULL) {
+		info_out = info_sink;
+		info_size = sizeof(info_sink);
+	}
 	for (int i = 0; i < n; i++) {
 		if (msg[i]->msg_style == PAM_TEXT_INFO || msg[i]->msg_style == PAM_ERROR_MSG) {
 			size_t used = strlen(info_out);
@@ -313,27 +318,21 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 	return PAM_SUCCESS;
 }
 
-void h_run(const char *service, const char *options, const char *user,
-	   enum h_hooks hooks, int flags, struct h_result *r)
+const char *h_service(const char *service, const char *options, enum h_hooks hooks)
 {
 	static const char *const types[] = { "session", "auth", "auth" };
+	static char confdir[600];
+	char path[700], line[4096];
+
+	snprintf(confdir, sizeof(confdir), "%s", h_newdir());
+	snprintf(path, sizeof(path), "%s/%s", confdir, service);
 	/*
 	 * libpam never returns PAM_IGNORE from a stack. To see the module's own
 	 * code: success jumps to the end, an error is "bad" (its code is the
 	 * stack's), and PAM_IGNORE falls through to pam_debug, which answers
-	 * PAM_NO_MODULE_DATA; that is mapped back to PAM_IGNORE below. A jump
-	 * must land on a module: pam_permit ends the stack.
+	 * PAM_NO_MODULE_DATA; h_run maps that back to PAM_IGNORE. A jump must
+	 * land on a module: pam_permit ends the stack.
 	 */
-	char confdir[600], path[700], line[4096];
-	struct pam_conv c = { conv, NULL };
-	pam_handle_t *pamh = NULL;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	info_out = r->info;
-	info_size = sizeof(r->info);
-	snprintf(confdir, sizeof(confdir), "%s", h_newdir());
-	snprintf(path, sizeof(path), "%s/%s", confdir, service);
 	snprintf(line, sizeof(line),
 		 "%s [success=1 ignore=ignore default=bad] %s %s\n"
 		 "%s [default=bad] pam_debug.so auth=no_module_data cred=no_module_data "
@@ -343,6 +342,21 @@ void h_run(const char *service, const char *options, const char *user,
 	h_write(path, line, 0644);
 	snprintf(path, sizeof(path), "%s/other", confdir);
 	h_write(path, "auth required pam_deny.so\nsession required pam_deny.so\n", 0644);
+	return confdir;
+}
+
+void h_run(const char *service, const char *options, const char *user,
+	   enum h_hooks hooks, int flags, struct h_result *r)
+{
+	char confdir[600];
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	info_out = r->info;
+	info_size = sizeof(r->info);
+	snprintf(confdir, sizeof(confdir), "%s", h_service(service, options, hooks));
 	h_log_take();
 	rc = pam_start_confdir(service, user, &c, confdir, &pamh);
 	if (rc != PAM_SUCCESS) {

@@ -40,12 +40,23 @@ struct h_result {
 };
 
 /*
+ * Write a fresh service directory holding SERVICE (and "other") with the
+ * module line(s) h_run uses; returns the directory.
+ */
+const char *h_service(const char *service, const char *options, enum h_hooks hooks);
+
+/*
  * Write a service SERVICE whose line is "<type> required MODULE OPTIONS",
  * run HOOKS for USER (NULL: no PAM_USER) and fill R.
  * setcred runs with FLAGS (PAM_ESTABLISH_CRED when 0).
  */
 void h_run(const char *service, const char *options, const char *user,
 	   enum h_hooks hooks, int flags, struct h_result *r);
+
+/* The harness's PAM conversation (collects PAM_TEXT_INFO). */
+struct pam_message;
+struct pam_response;
+int h_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data);
 
 /* Capability masks from /proc/self/status ("CapAmb", "CapInh", ...). */
 mask_t h_self_mask(const char *field);

@@ -104,11 +104,74 @@ static void fails_closed(void **state)
 	assert_int_equal(g.caps, 0);
 }
 
+static int broken_nss(void *ctx, const char *const *names, size_t n, unsigned char *member)
+{
+	(void)ctx;
+	(void)names;
+	memset(member, 0, n);
+	return -1;
+}
+
+static void nss_error_for_groups(void **state)
+{
+	struct conf_source src = { file, false, NULL, false, geteuid() };
+	struct match_user u = { "alice", in_group, NULL, 5, broken_nss };
+	struct grant_query q = { &src, &u, NULL, NULL };
+	struct grant g;
+	struct amb_error err;
+
+	(void)state;
+	/* groups cannot be resolved: group lines grant nothing, name lines still do */
+	write_conf("cap_net_raw alice\ncap_net_admin @webdevs\n");
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_true(g.unresolved);
+	assert_int_equal(grant_total(&g, 0), CAPMASK_BIT(CAP_NET_RAW));
+	/* and a 'none' line that may name her through a group vetoes (fail closed) */
+	write_conf("cap_net_raw alice\nnone @webdevs\n");
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_true(g.veto);
+	assert_int_equal(grant_total(&g, 0), 0);
+}
+
+static unsigned resolve_calls;
+
+static int counting(void *ctx, const char *const *names, size_t n, unsigned char *member)
+{
+	(void)ctx;
+	resolve_calls++;
+	for (size_t i = 0; i < n; i++)
+		member[i] = strcmp(names[i], "webdevs") == 0;
+	return 0;
+}
+
+static void groups_resolved_once(void **state)
+{
+	struct conf_source src = { file, false, NULL, false, geteuid() };
+	struct match_user u = { "alice", in_group, NULL, 5, counting };
+	struct grant_query q = { &src, &u, NULL, NULL };
+	struct grant g;
+	struct amb_error err;
+
+	(void)state;
+	write_conf("cap_net_raw @a @b\ncap_net_admin @webdevs @a\ncap_sys_nice @c\ncap_sys_time alice\n");
+	resolve_calls = 0;
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_int_equal(resolve_calls, 1);
+	assert_int_equal(grant_total(&g, 0), CAPMASK_BIT(CAP_NET_ADMIN) | CAPMASK_BIT(CAP_SYS_TIME));
+	/* no group line, no group lookup */
+	write_conf("cap_sys_time alice\n");
+	resolve_calls = 0;
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_int_equal(resolve_calls, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(computes_union, setup, teardown),
 		cmocka_unit_test_setup_teardown(fails_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(nss_error_for_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(groups_resolved_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("grant", tests, NULL, NULL);
