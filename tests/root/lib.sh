@@ -196,3 +196,46 @@ invariant() {
 	done
 	printf '%s' "$bad"
 }
+
+# start_sshd "USERS" "EXTRA CONFIG": the distribution's sshd on the private
+# 127.0.0.1:2222 with password and key logins for USERS (their
+# ~/.ssh/authorized_keys get the test's key). Sets S, PORT, SSH, SCP,
+# sshd_pid. The PID namespace ends it with the test.
+start_sshd() {
+	S="$T/ssh"
+	mkdir -p -m 0755 "$S"
+	[ -f "$S/host_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$S/host_key"
+	[ -f "$S/client_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$S/client_key"
+	for u in $1; do
+		mkdir -p -m 0700 "/home/$u/.ssh"
+		cp "$S/client_key.pub" "/home/$u/.ssh/authorized_keys"
+		chmod 0600 "/home/$u/.ssh/authorized_keys"
+		chown -R "$u:" "/home/$u/.ssh"
+	done
+	PORT=2222
+	cat > "$S/sshd_config" <<CFG
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $S/host_key
+PidFile $S/sshd.pid
+UsePAM yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+PubkeyAuthentication yes
+PermitRootLogin no
+PrintMotd no
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+$2
+CFG
+	mkdir -p -m 0755 /run/sshd
+	/usr/sbin/sshd -t -f "$S/sshd_config" || { echo "Bail out! sshd -t failed"; exit 1; }
+	/usr/sbin/sshd -D -e -f "$S/sshd_config" 2> "$T/sshd.log" &
+	sshd_pid=$!
+	SSH="ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i $S/client_key -p $PORT"
+	SCP="scp -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i $S/client_key -P $PORT"
+	first=${1%% *}
+	i=0
+	until $SSH "$first@127.0.0.1" true 2>/dev/null || [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+	[ $i -lt 50 ] || { echo "Bail out! sshd did not start"; diag < "$T/sshd.log"; exit 1; }
+}

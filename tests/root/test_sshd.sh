@@ -14,41 +14,8 @@ command -v ssh >/dev/null || skip_all "openssh-client is not installed"
 add_line sshd "auth optional $MODULE $MODARGS" '^@include common-auth'
 add_line sshd "session optional $MODULE $MODARGS"
 
-S="$T/ssh"
-mkdir -m 0755 "$S"
-ssh-keygen -q -t ed25519 -N '' -f "$S/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$S/client_key"
-for u in alice bob carol; do
-	mkdir -m 0700 "/home/$u/.ssh"
-	cp "$S/client_key.pub" "/home/$u/.ssh/authorized_keys"
-	chmod 0600 "/home/$u/.ssh/authorized_keys"
-	chown -R "$u:$u" "/home/$u/.ssh"
-done
-PORT=2222
-cat > "$S/sshd_config" <<CFG
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $S/host_key
-PidFile $S/sshd.pid
-UsePAM yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication yes
-PubkeyAuthentication yes
-PermitRootLogin no
-PrintMotd no
-Subsystem sftp internal-sftp
-LogLevel VERBOSE
-Match User bob
-	ForceCommand $LAUNCHER
-CFG
-mkdir -p -m 0755 /run/sshd
-/usr/sbin/sshd -t -f "$S/sshd_config" || { echo "Bail out! sshd -t failed"; exit 1; }
-/usr/sbin/sshd -D -e -f "$S/sshd_config" 2> "$T/sshd.log" &
-sshd_pid=$!
-SSH="ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i $S/client_key -p $PORT"
-i=0
-until $SSH carol@127.0.0.1 true 2>/dev/null || [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
-[ $i -lt 50 ] || { echo "Bail out! sshd did not start"; diag < "$T/sshd.log"; exit 1; }
+start_sshd "alice bob carol" "Match User bob
+	ForceCommand $LAUNCHER"
 
 all4() { echo "$1 $1 $1 $1"; }
 inh_only() { echo "$1 $NOTHING $NOTHING $NOTHING"; }
@@ -93,7 +60,6 @@ done
 
 # file transfer through the launcher and without it
 echo "payload $$" > "$T/payload"
-SCP="scp -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i $S/client_key -P $PORT"
 for u in bob alice; do
 	rm -f "$T/home/$u/scp.txt" "$T/home/$u/scp-legacy.txt" "$T/home/$u/sftp.txt"
 	$SCP "$T/payload" "$u@127.0.0.1:scp.txt" 2>"$T/scp.err"
