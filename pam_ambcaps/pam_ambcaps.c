@@ -141,6 +141,11 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 			   "groups of %s could not be resolved (%s): @group lines grant nothing%s",
 			   t->user.name, t->user.groups_err,
 			   g.veto ? ", and a 'none' line naming a group vetoes all" : "");
+	if (t->user.nunknown)
+		pam_syslog(pamh, LOG_NOTICE,
+			   "%zu group(s) named in the configuration unknown to NSS (first: '%s'): "
+			   "their lines grant %s nothing; if they live in a directory, is it reachable?",
+			   t->user.nunknown, t->user.unknown_group, t->user.name);
 	t->grant = grant_total(&g, t->args.caps);
 	args_choose_apply(t->args.apply, t->service, &t->choice);
 	if (t->args.debug) {

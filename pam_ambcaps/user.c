@@ -202,15 +202,15 @@ int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
 		return 0;
 	if (load_gids(u) != 0)
 		return -1;
-	if (u->groups_done || n > u->ngids) {
-		/* fewer groups than names: name each of the user's groups */
+	if (u->groups_done || (n > u->ngids && n > USER_NAME_LOOKUPS)) {
+		/* many names, fewer groups: name each of the user's groups */
 		if (load_group_names(u) != 0)
 			return -1;
 		for (size_t i = 0; i < n; i++)
 			member[i] = bsearch(&names[i], u->groups, u->ngroups, sizeof(*u->groups),
 					    cmp_str) != NULL;
 	} else {
-		/* fewer names: look each name up */
+		/* few names: look each up (this also finds names NSS does not know) */
 		size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
 		char *buf = malloc(size);
 
@@ -227,6 +227,8 @@ int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
 				set_groups_error(u, errno ? errno : EIO);
 				return -1;
 			}
+			if (rc == 0 && u->nunknown++ == 0)
+				snprintf(u->unknown_group, sizeof(u->unknown_group), "%s", names[i]);
 			member[i] = rc == 1 && bsearch(&gid, u->gids, u->ngids, sizeof(*u->gids),
 						       cmp_gid) != NULL;
 		}

@@ -6,6 +6,8 @@
 #include "common.h"
 
 #define USER_MAX_NAME 256
+/* up to this many group names are always looked up by name */
+#define USER_NAME_LOOKUPS 8
 
 struct amb_user {
 	char *name;
@@ -21,6 +23,9 @@ struct amb_user {
 	size_t ngids;
 	char **groups;        /* names of gids, sorted (only if needed) */
 	size_t ngroups;
+	/* group names looked up that NSS does not know (directory down, or a typo) */
+	size_t nunknown;
+	char unknown_group[64];
 };
 
 /* 1 found, 0 no such user, -1 lookup error (ERR says why). */
@@ -29,8 +34,10 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
 /*
  * Is the user a member (primary or supplementary) of each group in NAMES?
  * MEMBER[i] = 1 or 0. Returns 0, or -1 when NSS could not resolve them.
- * Cost: one getgrouplist, then the smaller of N getgrnam_r or one
- * getgrgid_r per group of the user.
+ * Cost: one getgrouplist, then N getgrnam_r when N is at most
+ * USER_NAME_LOOKUPS or the number of the user's groups, else one
+ * getgrgid_r per group of the user. Names looked up and not found are
+ * counted in nunknown.
  */
 int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
 		       unsigned char *member);

@@ -11,7 +11,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 	libpam0g-dev libcap-dev libcmocka-dev libnss-wrapper
 	libcap2-bin libpam-cap pamtester util-linux login passwd sudo
 	openssh-server openssh-client sshpass procps iproute2
-	valgrind clang libclang-rt-14-dev"
+	valgrind clang libclang-rt-14-dev bc
+	slapd ldap-utils nslcd libnss-ldapd"
 
 missing=""
 for p in $PACKAGES; do

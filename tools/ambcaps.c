@@ -456,6 +456,9 @@ static int cmd_show(int argc, char **argv)
 	if (g.unresolved)
 		printf("warning: the groups of %s could not be resolved (%s): @group lines grant nothing\n",
 		       u.name, u.groups_err);
+	if (u.nunknown)
+		printf("note: %zu group(s) named in the configuration are unknown to NSS (first: '%s')\n",
+		       u.nunknown, u.unknown_group);
 	total = grant_total(&g, a.caps);
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
 		char name[64];

@@ -319,6 +319,44 @@ static void dropin_made_world_writable(void **state)
 	assert_true(has(&r, "10.conf: writable by group or others (mode 0666)"));
 }
 
+/* ---- config management: a thousand drop-ins ---- */
+
+static void thousand_dropins(void **state)
+{
+	const char *dir = h_newdir();
+	char opt[1600], sub[700], path[800], text[128];
+	struct h_result r;
+	struct timespec t0, t1;
+
+	(void)state;
+	conf_in(dir, "# managed elsewhere\n", opt, sizeof(opt));
+	snprintf(sub, sizeof(sub), "%s/ambcaps.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(path, sizeof(path), "%s/%04d-host.conf", sub, i);
+		snprintf(text, sizeof(text), "cap_net_bind_service user%04d @team%04d\n", i, i);
+		h_write(path, i == 777 ? "cap_net_raw alice\n" : text, 0644);
+	}
+	snprintf(path, sizeof(path), "%s/README", sub);
+	h_write(path, "not read: cap_sys_admin alice\n", 0644);
+	snprintf(opt + strlen(opt), sizeof(opt) - strlen(opt), " confdir=%s debug", sub);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	h_run("svc", opt, "alice", H_SESSION, 0, &r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	assert_true(has(&r, "1001 file(s), 1 matching line(s)"));
+	printf("# 1 file + 1000 drop-ins read in %.1f ms\n",
+	       (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	/* one broken file among them refuses everything, and is named */
+	snprintf(path, sizeof(path), "%s/0500-host.conf", sub);
+	h_write(path, "cap_net_bind_service user0500\ncap_net_bind_servce user0500\n", 0644);
+	h_run("svc", opt, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SERVICE_ERR);
+	assert_int_equal(r.amb, 0);
+	assert_true(has(&r, "0500-host.conf:2: unknown capability 'cap_net_bind_servce'; configuration refused"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup(truncated_to_zero, setup),
 		cmocka_unit_test_setup(filled_with_a_gigabyte, setup),
 		cmocka_unit_test_setup(dropin_made_world_writable, setup),
+		cmocka_unit_test_setup(thousand_dropins, setup),
 	};
 
 	h_init();
