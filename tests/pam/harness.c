@@ -395,3 +395,42 @@ void h_run(const char *service, const char *options, const char *user,
 		r->log[n] = '\0';
 	}
 }
+
+void h_in_child(void (*body)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		body();
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "harness: child failed\n");
+		exit(1);
+	}
+}
+
+void h_check(int cond, const char *what, const struct h_result *r)
+{
+	if (!cond) {
+		fprintf(stderr, "FAILED: %s\nlog:\n%s", what, r->log);
+		_exit(1);
+	}
+}
+
+long h_rss_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}

@@ -70,6 +70,16 @@ void h_raise(int cap);
 /* Take CAP out of this process's permitted and effective sets (for good). */
 void h_drop_permitted(int cap);
 
+/* Run BODY in a forked child, whose capability state it may damage for
+ * good; the test fails unless the child exits 0. */
+void h_in_child(void (*body)(void));
+
+/* In such a child: unless COND, print WHAT and R's log and exit 1. */
+void h_check(int cond, const char *what, const struct h_result *r);
+
+/* This process's resident memory, KiB. */
+long h_rss_kib(void);
+
 /* Captured log text since the last h_log_take(). */
 const char *h_log_take(void);
 

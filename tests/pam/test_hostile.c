@@ -47,29 +47,6 @@ static bool has(const struct h_result *r, const char *text)
 	return strstr(r->log, text) != NULL;
 }
 
-static void check(int cond, const char *what, const struct h_result *r)
-{
-	if (!cond) {
-		fprintf(stderr, "FAILED: %s\nlog:\n%s", what, r->log);
-		_exit(1);
-	}
-}
-
-static void in_child(void (*body)(void))
-{
-	int status;
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		body();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("child failed");
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -88,17 +65,17 @@ static void body_keepcaps_locked(void)
 		_exit(2);
 	h_run("su", conf_in(h_newdir(), "cap_net_raw alice\n", opt, sizeof(opt)), "alice",
 	      H_SESSION, 0, &r);
-	check(r.rc == PAM_SUCCESS, "rc", &r);
-	check(has(&r, "SECBIT_KEEP_CAPS_LOCKED is set: the deferred path is impossible, using apply=now"),
+	h_check(r.rc == PAM_SUCCESS, "rc", &r);
+	h_check(has(&r, "SECBIT_KEEP_CAPS_LOCKED is set: the deferred path is impossible, using apply=now"),
 	      "log names the locked securebit", &r);
-	check(r.amb == NRAW, "granted now instead", &r);
-	check(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) == 0, "KEEPCAPS untouched", &r);
+	h_check(r.amb == NRAW, "granted now instead", &r);
+	h_check(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) == 0, "KEEPCAPS untouched", &r);
 }
 
 static void keepcaps_locked_with_defer(void **state)
 {
 	(void)state;
-	in_child(body_keepcaps_locked);
+	h_in_child(body_keepcaps_locked);
 }
 
 static void body_no_setpcap(void)
@@ -109,14 +86,14 @@ static void body_no_setpcap(void)
 	h_drop_permitted(CAP_SETPCAP);
 	h_run("svc", conf_in(h_newdir(), "cap_net_raw alice\n", opt, sizeof(opt)), "alice",
 	      H_SESSION, 0, &r);
-	check(r.rc == PAM_SUCCESS && r.amb == NRAW, "granted without CAP_SETPCAP", &r);
-	check(r.amb_after == 0 && r.inh_after == 0, "restored", &r);
+	h_check(r.rc == PAM_SUCCESS && r.amb == NRAW, "granted without CAP_SETPCAP", &r);
+	h_check(r.amb_after == 0 && r.inh_after == 0, "restored", &r);
 }
 
 static void caller_without_setpcap(void **state)
 {
 	(void)state;
-	in_child(body_no_setpcap);
+	h_in_child(body_no_setpcap);
 }
 
 /* a thread runs the transaction: it (and what it forks) gets the grant, the main thread not */
@@ -199,19 +176,7 @@ static void multithreaded_caller(void **state)
 
 /* ---- tampering between two logins ---- */
 
-static long rss_kib(void)
-{
-	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
-}
 
 static void replaced_by_symlink(void **state)
 {
@@ -283,11 +248,11 @@ static void filled_with_a_gigabyte(void **state)
 		assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
 	assert_int_equal(ftruncate(fd, 1L << 30), 0);
 	close(fd);
-	rss0 = rss_kib();
+	rss0 = h_rss_kib();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	h_run("svc", opt, "alice", H_SESSION, 0, &r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	rss1 = rss_kib();
+	rss1 = h_rss_kib();
 	assert_int_equal(r.rc, PAM_SERVICE_ERR);
 	assert_int_equal(r.amb, 0);
 	assert_true(has(&r, "larger than the limit of 16777216 bytes"));

@@ -382,30 +382,6 @@ static void defer_in_opener_keeps_nothing(void **state)
 	assert_int_equal(r.amb_after, 0);
 }
 
-/* Run BODY in a child, whose capability state we may damage for good. */
-static void in_child(void (*body)(void))
-{
-	int status;
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		body();
-		_exit(0);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("child failed");
-}
-
-static void check(int cond, const char *what, const struct h_result *r)
-{
-	if (!cond) {
-		fprintf(stderr, "FAILED: %s\nlog:\n%s", what, r->log);
-		_exit(1);
-	}
-}
-
 static void body_bounding(void)
 {
 	struct h_result r;
@@ -415,24 +391,24 @@ static void body_bounding(void)
 		_exit(2);
 	o = conf("cap_net_raw,cap_sys_time alice\n");
 	h_run("svc", o, "alice", H_SESSION, 0, &r);
-	check(r.rc == PAM_SUCCESS, "rc success", &r);
-	check(r.amb == NRAW, "net_raw only", &r);
-	check(r.inh == NRAW, "I net_raw only", &r);
-	check(has_log(&r, 4, "cannot grant cap_sys_time to alice: not in the bounding set"),
+	h_check(r.rc == PAM_SUCCESS, "rc success", &r);
+	h_check(r.amb == NRAW, "net_raw only", &r);
+	h_check(r.inh == NRAW, "I net_raw only", &r);
+	h_check(has_log(&r, 4, "cannot grant cap_sys_time to alice: not in the bounding set"),
 	      "bounding log", &r);
 	snprintf(opts, sizeof(opts), "%s strict", o);
 	h_run("svc", opts, "alice", H_SESSION, 0, &r);
-	check(r.rc == PAM_SESSION_ERR, "strict rc", &r);
-	check(r.amb == 0 && r.inh == 0, "strict grants nothing", &r);
-	check(strstr(r.log, "strict: nothing granted to alice") != NULL, "strict log", &r);
+	h_check(r.rc == PAM_SESSION_ERR, "strict rc", &r);
+	h_check(r.amb == 0 && r.inh == 0, "strict grants nothing", &r);
+	h_check(strstr(r.log, "strict: nothing granted to alice") != NULL, "strict log", &r);
 	h_run("svc", opts, "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
-	check(r.rc == PAM_CRED_ERR, "strict setcred rc", &r);
+	h_check(r.rc == PAM_CRED_ERR, "strict setcred rc", &r);
 }
 
 static void outside_bounding_set(void **state)
 {
 	(void)state;
-	in_child(body_bounding);
+	h_in_child(body_bounding);
 }
 
 static void body_no_ambient_raise(void)
@@ -443,16 +419,16 @@ static void body_no_ambient_raise(void)
 		  0, 0, 0) != 0)
 		_exit(2);
 	h_run("svc", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
-	check(r.rc == PAM_SUCCESS, "rc", &r);
-	check(r.amb == 0 && r.inh == 0, "nothing raised", &r);
-	check(strstr(r.log, "cannot grant cap_net_raw to alice: SECBIT_NO_CAP_AMBIENT_RAISE is set") != NULL,
+	h_check(r.rc == PAM_SUCCESS, "rc", &r);
+	h_check(r.amb == 0 && r.inh == 0, "nothing raised", &r);
+	h_check(strstr(r.log, "cannot grant cap_net_raw to alice: SECBIT_NO_CAP_AMBIENT_RAISE is set") != NULL,
 	      "log", &r);
 }
 
 static void no_ambient_raise_securebit(void **state)
 {
 	(void)state;
-	in_child(body_no_ambient_raise);
+	h_in_child(body_no_ambient_raise);
 }
 
 static void body_not_permitted(void)
@@ -462,16 +438,16 @@ static void body_not_permitted(void)
 	/* drop net_raw from P (and E) but keep the rest */
 	h_drop_permitted(CAP_NET_RAW);
 	h_run("svc", conf("cap_net_raw,net_admin alice\n"), "alice", H_SESSION, 0, &r);
-	check(r.rc == PAM_SUCCESS, "rc", &r);
-	check(r.amb == NADM, "net_admin only", &r);
-	check(strstr(r.log, "cannot grant cap_net_raw to alice: not in the permitted set") != NULL,
+	h_check(r.rc == PAM_SUCCESS, "rc", &r);
+	h_check(r.amb == NADM, "net_admin only", &r);
+	h_check(strstr(r.log, "cannot grant cap_net_raw to alice: not in the permitted set") != NULL,
 	      "log", &r);
 }
 
 static void not_permitted(void **state)
 {
 	(void)state;
-	in_child(body_not_permitted);
+	h_in_child(body_not_permitted);
 }
 
 static void body_no_new_privs(void)
@@ -481,14 +457,14 @@ static void body_no_new_privs(void)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		_exit(2);
 	h_run("svc", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
-	check(r.rc == PAM_SUCCESS, "rc", &r);
-	check(r.amb == NRAW && r.child_amb == NRAW, "ambient survives no_new_privs", &r);
+	h_check(r.rc == PAM_SUCCESS, "rc", &r);
+	h_check(r.amb == NRAW && r.child_amb == NRAW, "ambient survives no_new_privs", &r);
 }
 
 static void no_new_privs(void **state)
 {
 	(void)state;
-	in_child(body_no_new_privs);
+	h_in_child(body_no_new_privs);
 }
 
 static void large_config(void **state)
