@@ -37,6 +37,13 @@ struct state {
 	bool failed;
 };
 
+static void free_list(char **v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(v[k]);
+	free(v);
+}
+
 static bool who_matches(const char *who, struct amb_user *u)
 {
 	if (strcmp(who, "*") == 0)
@@ -159,8 +166,10 @@ static int load_users(struct state *s)
 	endpwent();
 	s->users = calloc(n ? n : 1, sizeof(*s->users));
 	s->first = calloc(n ? n : 1, sizeof(*s->first));
-	if (s->users == NULL || s->first == NULL)
+	if (s->users == NULL || s->first == NULL) {
+		free_list(names, n);
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct amb_error err;
 
@@ -257,10 +266,16 @@ static int convert_entry(struct state *s, size_t i, const char *w)
 			else if (later_grant(s, i, u))
 				vetoed[nveto++] = strdup(s->users[u].name);
 		} else if (s->first[u] < (int)i) {
-			/* matched earlier: union semantics would add this line's caps */
-			if ((l->amb & ~pamcap_result(s, u)) && pamcap_result(s, u) != 0)
-				conflict = true;
-			else if (l->amb && pamcap_result(s, u) == 0 && later_grant(s, s->first[u], u) == false)
+			/*
+			 * Matched earlier, so union semantics would add this line's caps.
+			 * Harmless when they are already in the user's result, or when
+			 * the user gets a 'none' line anyway (empty result, later grants).
+			 */
+			capmask_t r = pamcap_result(s, u);
+			bool harmless = (l->amb & ~r) == 0 ||
+					(r == 0 && later_grant(s, (size_t)s->first[u], u));
+
+			if (!harmless)
 				conflict = true;
 		}
 	}
@@ -279,11 +294,18 @@ static int convert_entry(struct state *s, size_t i, const char *w)
 			s->name, l->lineno, w);
 	}
 done:
-	if (emit(s, l->amb, false, l->lineno, mine, nmine) != 0 ||
-	    emit(s, 0, true, l->lineno, vetoed, nveto) != 0)
+	/* emit takes the lists over when it succeeds with names in them */
+	if (emit(s, l->amb, false, l->lineno, mine, nmine) != 0) {
+		free_list(mine, nmine);
+		free_list(vetoed, nveto);
 		return -1;
+	}
 	if (nmine == 0)
 		free(mine);
+	if (emit(s, 0, true, l->lineno, vetoed, nveto) != 0) {
+		free_list(vetoed, nveto);
+		return -1;
+	}
 	if (nveto == 0)
 		free(vetoed);
 	return 0;
