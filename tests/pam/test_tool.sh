@@ -98,5 +98,15 @@ expect "an unknown command" 2 "unknown command 'frobnicate'" -- "$AMBCAPS" frobn
 expect "--help" 0 "usage: ambcaps check" -- "$AMBCAPS" --help
 expect "--version" 0 "^ambcaps \(pam_ambcaps\) [0-9]" -- "$AMBCAPS" --version
 
+# bash completion: it parses, and completes the subcommands
+comp="${AMBCAPS_SRCDIR:-$(dirname "$0")/../..}/conf/bash-completion/ambcaps"
+out=$(bash -c '_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+	_filedir() { :; }
+	. "$1"; COMP_WORDS=(ambcaps sh); COMP_CWORD=1; _ambcaps; echo "${COMPREPLY[*]}"
+	COMP_WORDS=(ambcaps show alice --ap); COMP_CWORD=3; _ambcaps; echo "${COMPREPLY[*]}"' sh "$comp" 2>&1)
+n=$((n + 1))
+if [ "$out" = "show
+--apply" ]; then echo "ok $n - bash completion"; else failed=$((failed + 1)); echo "not ok $n - bash completion"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
