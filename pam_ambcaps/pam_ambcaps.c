@@ -76,6 +76,20 @@ static void log_refused(pam_handle_t *pamh, const char *prefix, const char *user
 	}
 }
 
+/* NAME fit for a log line: control bytes become '?', at most 64 bytes. */
+static const char *printable(const char *name, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; name[i] != '\0' && i < len - 1 && i < 64; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
 static void free_data(pam_handle_t *pamh, void *data, int status)
 {
 	free(data);
@@ -113,8 +127,11 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 	}
 	rc = user_lookup(item, &t->user, &err);
 	if (rc == 0) {
-		pam_syslog(pamh, LOG_ERR, "unknown user '%.*s'; nothing granted", 64,
-			   (const char *)item);
+		char shown[80];
+
+		pam_syslog(pamh, LOG_ERR, "unknown user '%s'%s; nothing granted",
+			   printable(item, shown, sizeof(shown)),
+			   strlen(item) > 64 ? " (shortened)" : "");
 		return PAM_USER_UNKNOWN;
 	}
 	if (rc < 0) {

@@ -148,11 +148,14 @@ static void hostile_user_names(void **state)
 		assert_int_equal(r.rc, PAM_USER_UNKNOWN);
 		assert_int_equal(r.amb, 0);
 	}
+	/* a newline in the name cannot split the log line */
+	assert_log(&r, "unknown user 'alice?'; nothing granted");
 	memset(longname, 'a', 400);
 	longname[400] = '\0';
 	h_run("svc", conf("cap_net_raw *\n"), longname, H_SESSION, 0, &r);
 	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
 	assert_int_equal(r.amb, 0);
+	assert_log(&r, "(shortened); nothing granted");
 }
 
 static void group_grant(void **state)
