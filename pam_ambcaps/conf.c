@@ -239,30 +239,48 @@ static int finish_line(struct parser *ps, const char *caps, size_t caps_len, siz
  * 0x20, and 0x7f, is an error. '#' at the start of a word ends the line's
  * content; the comment itself is not inspected.
  */
-int conf_parse_buffer(const char *file, char *buf, size_t len,
-		      conf_rule_fn fn, void *ctx, struct amb_error *err)
+static int parser_init(struct parser *ps, const char *file, struct amb_error *err)
 {
-	struct parser ps;
+	memset(ps, 0, sizeof(*ps));
+	ps->file = file;
+	ps->last_len = SIZE_MAX;
+	ps->who = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps->who));
+	ps->flags = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps->flags));
+	if (ps->who == NULL || ps->flags == NULL) {
+		free(ps->who);
+		free(ps->flags);
+		amb_error_set(err, "%s: out of memory", file);
+		return -1;
+	}
+	return 0;
+}
+
+static void parser_free(struct parser *ps)
+{
+	free(ps->who);
+	free(ps->flags);
+}
+
+/*
+ * Parse the lines in BUF[0..LEN). Unless FINAL, LEN ends right after a
+ * newline (more text follows in the next call); if FINAL, BUF[LEN] is
+ * writable and becomes the NUL sentinel the word scan stops at.
+ */
+static int parse_region(struct parser *ps, char *buf, size_t len, bool final,
+			conf_rule_fn fn, void *ctx, struct amb_error *err)
+{
+	const char *file = ps->file;
 	char *p = buf, *end = buf + len;
 	int rc = 0;
 
-	memset(&ps, 0, sizeof(ps));
-	ps.file = file;
-	ps.last_len = SIZE_MAX;
-	buf[len] = '\0'; /* the sentinel the word scan stops at */
-	ps.who = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps.who));
-	ps.flags = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps.flags));
-	if (ps.who == NULL || ps.flags == NULL) {
-		amb_error_set(err, "%s: out of memory", file);
-		rc = -1;
-		goto out;
-	}
+	if (final)
+		buf[len] = '\0';
 	while (p < end && rc == 0) {
 		char *line = p, *caps = NULL, *eol = NULL;
 		size_t caps_len = 0, nwho = 0, content;
 		bool cr = false;
 
-		ps.line++;
+		ps->line++;
 		for (;;) {
 			char *word;
 			unsigned flags = 0;
@@ -305,17 +323,17 @@ int conf_parse_buffer(const char *file, char *buf, size_t len,
 			c = p < end ? (unsigned char)*p : 0;
 			if ((size_t)(p - line) > CONF_MAX_LINE) {
 				amb_error_set(err, "%s:%u: line is longer than %u bytes", file,
-					      ps.line, CONF_MAX_LINE);
+					      ps->line, CONF_MAX_LINE);
 				rc = -1;
 				break;
 			}
 			if (p < end && c != ' ' && c != '\t' && c != '\n' &&
 			    !(c == '\r' && (p + 1 == end || p[1] == '\n'))) {
 				if (c == 0)
-					amb_error_set(err, "%s:%u: NUL byte in line", file, ps.line);
+					amb_error_set(err, "%s:%u: NUL byte in line", file, ps->line);
 				else
 					amb_error_set(err, "%s:%u: control character 0x%02x in line",
-						      file, ps.line, c);
+						      file, ps->line, c);
 				rc = -1;
 				break;
 			}
@@ -323,9 +341,9 @@ int conf_parse_buffer(const char *file, char *buf, size_t len,
 				caps = word;
 				caps_len = (size_t)(p - word);
 			} else {
-				ps.who[nwho].name = word;
-				ps.who[nwho].len = (size_t)(p - word);
-				ps.flags[nwho++] = flags;
+				ps->who[nwho].name = word;
+				ps->who[nwho].len = (size_t)(p - word);
+				ps->flags[nwho++] = flags;
 			}
 			/* end the word in place; the buffer has a spare byte after LEN */
 			if (p == end) {
@@ -347,17 +365,27 @@ int conf_parse_buffer(const char *file, char *buf, size_t len,
 		if (content > 0 && (cr || eol[-1] == '\r'))
 			content--;
 		if (content > CONF_MAX_LINE) {
-			amb_error_set(err, "%s:%u: line is longer than %u bytes", file, ps.line,
+			amb_error_set(err, "%s:%u: line is longer than %u bytes", file, ps->line,
 				      CONF_MAX_LINE);
 			rc = -1;
 			break;
 		}
-		rc = finish_line(&ps, caps, caps_len, nwho, fn, ctx, err);
+		rc = finish_line(ps, caps, caps_len, nwho, fn, ctx, err);
 		p = eol < end ? eol + 1 : end;
 	}
-out:
-	free(ps.who);
-	free(ps.flags);
+	return rc;
+}
+
+int conf_parse_buffer(const char *file, char *buf, size_t len,
+		      conf_rule_fn fn, void *ctx, struct amb_error *err)
+{
+	struct parser ps;
+	int rc;
+
+	if (parser_init(&ps, file, err) != 0)
+		return -1;
+	rc = parse_region(&ps, buf, len, true, fn, ctx, err);
+	parser_free(&ps);
 	return rc;
 }
 
@@ -415,16 +443,17 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 	return fd;
 }
 
-/* Read NAME in the checked directory DFD; PATH is for messages. */
-static int read_at(int dfd, const char *name, const char *path, uid_t owner,
-		   bool may_be_missing, char **bufp, size_t *lenp, struct amb_error *err)
+/*
+ * Open NAME in the checked directory DFD (PATH is for messages) and check
+ * the descriptor: regular file, owner, mode, size. 1 with *FD, 0 if missing
+ * and MAY_BE_MISSING, -1 with ERR.
+ */
+static int open_checked(int dfd, const char *name, const char *path, uid_t owner,
+			bool may_be_missing, int *fdp, struct amb_error *err)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t len = 0, cap;
-	int fd;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT && may_be_missing)
 			return 0;
@@ -434,85 +463,97 @@ static int read_at(int dfd, const char *name, const char *path, uid_t owner,
 			amb_error_set(err, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0) {
+	if (fstat(fd, &st) != 0)
 		amb_error_set(err, "%s: cannot stat: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		amb_error_set(err, "%s: not a regular file", path);
-		goto fail;
-	}
-	if (st.st_uid != owner) {
+	else if (st.st_uid != owner)
 		amb_error_set(err, "%s: owned by uid %u, not root", path, (unsigned)st.st_uid);
-		goto fail;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		amb_error_set(err, "%s: writable by group or others (mode %04o)", path,
 			      (unsigned)(st.st_mode & 07777));
-		goto fail;
-	}
-	if (st.st_size > (off_t)CONF_MAX_FILE) {
+	else if (st.st_size > (off_t)CONF_MAX_FILE)
 		amb_error_set(err, "%s: larger than the limit of %u bytes", path, CONF_MAX_FILE);
-		goto fail;
+	else {
+		*fdp = fd;
+		return 1;
 	}
-	cap = (size_t)st.st_size + 1;
-	buf = malloc(cap + 1);
-	if (buf == NULL) {
-		amb_error_set(err, "%s: out of memory", path);
-		goto fail;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			/* the file grew since fstat: keep reading, within the limit */
-			char *nbuf;
-
-			if (cap > CONF_MAX_FILE) {
-				amb_error_set(err, "%s: larger than the limit of %u bytes",
-					      path, CONF_MAX_FILE);
-				goto fail;
-			}
-			cap = cap * 2 > CONF_MAX_FILE + 1 ? CONF_MAX_FILE + 1 : cap * 2;
-			nbuf = realloc(buf, cap + 1);
-			if (nbuf == NULL) {
-				amb_error_set(err, "%s: out of memory", path);
-				goto fail;
-			}
-			buf = nbuf;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			amb_error_set(err, "%s: cannot read: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > CONF_MAX_FILE) {
-		amb_error_set(err, "%s: larger than the limit of %u bytes", path, CONF_MAX_FILE);
-		goto fail;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 1;
-fail:
-	free(buf);
 	close(fd);
 	return -1;
 }
 
-int conf_read_file(const char *path, uid_t owner, bool may_be_missing,
-		   char **buf, size_t *len, struct amb_error *err)
+#define READ_CHUNK (64u * 1024) /* more than a line may hold */
+
+/*
+ * Read FD in chunks and parse as it comes: only a partial last line is
+ * carried from one chunk to the next, so memory stays small whatever the
+ * file's size. A file that grows past the limit while read is refused.
+ */
+static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct amb_error *err)
+{
+	struct parser ps;
+	char *buf;
+	size_t have = 0, total = 0;
+	int rc = 0;
+
+	if (parser_init(&ps, path, err) != 0)
+		return -1;
+	buf = malloc(READ_CHUNK + 1);
+	if (buf == NULL) {
+		parser_free(&ps);
+		amb_error_set(err, "%s: out of memory", path);
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + have, READ_CHUNK - have);
+		char *nl;
+		size_t upto;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			amb_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+			rc = -1;
+			break;
+		}
+		total += (size_t)n;
+		if (total > CONF_MAX_FILE) {
+			amb_error_set(err, "%s: larger than the limit of %u bytes", path, CONF_MAX_FILE);
+			rc = -1;
+			break;
+		}
+		have += (size_t)n;
+		if (n == 0 || have == READ_CHUNK) {
+			nl = have ? memrchr(buf, '\n', have) : NULL;
+			if (n == 0 || nl == NULL) {
+				/* the end, or a line longer than a chunk (the parser says so) */
+				rc = parse_region(&ps, buf, have, true, fn, ctx, err);
+				if (rc == 0 && n != 0) {
+					amb_error_set(err, "%s:%u: line is longer than %u bytes", path,
+						      ps.line + 1, CONF_MAX_LINE);
+					rc = -1;
+				}
+				break;
+			}
+			upto = (size_t)(nl + 1 - buf);
+			rc = parse_region(&ps, buf, upto, false, fn, ctx, err);
+			if (rc != 0)
+				break;
+			memmove(buf, buf + upto, have - upto);
+			have -= upto;
+		}
+	}
+	free(buf);
+	parser_free(&ps);
+	return rc;
+}
+
+int conf_parse_file(const char *path, uid_t owner, bool may_be_missing,
+		    conf_rule_fn fn, void *ctx, struct amb_error *err)
 {
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
-	int dfd, rc;
+	int dfd, fd = -1, rc;
 
 	if (path[0] != '/') {
 		amb_error_set(err, "%s: not an absolute path", path);
@@ -533,9 +574,13 @@ int conf_read_file(const char *path, uid_t owner, bool may_be_missing,
 		return 0;
 	if (dfd < 0)
 		return -1;
-	rc = read_at(dfd, slash + 1, path, owner, may_be_missing, buf, len, err);
+	rc = open_checked(dfd, slash + 1, path, owner, may_be_missing, &fd, err);
 	close(dfd);
-	return rc;
+	if (rc != 1)
+		return rc;
+	rc = parse_fd(fd, path, fn, ctx, err);
+	close(fd);
+	return rc == 0 ? 1 : rc;
 }
 
 /* ---------- drop-ins ---------- */
@@ -635,36 +680,20 @@ int conf_list_dropins(const char *dir, uid_t owner, bool may_be_missing,
 	return rc;
 }
 
-static int parse_owned(const char *path, char *buf, size_t len, conf_rule_fn fn,
-		       void *ctx, struct amb_error *err)
-{
-	int rc = conf_parse_buffer(path, buf, len, fn, ctx, err);
-
-	free(buf);
-	return rc;
-}
-
 int conf_load(const struct conf_source *src, conf_rule_fn fn, void *ctx,
 	      unsigned *nfiles, struct amb_error *err)
 {
 	struct conf_names names;
-	char *buf;
-	size_t len;
 	int rc, dfd;
 
 	if (nfiles)
 		*nfiles = 0;
 	if (src->file) {
-		rc = conf_read_file(src->file, src->owner, src->file_optional, &buf, &len, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 1) {
-			if (nfiles)
-				(*nfiles)++;
-			rc = parse_owned(src->file, buf, len, fn, ctx, err);
-			if (rc != 0)
-				return rc;
-		}
+		rc = conf_parse_file(src->file, src->owner, src->file_optional, fn, ctx, err);
+		if (rc == 1 && nfiles)
+			(*nfiles)++;
+		if (rc != 0 && rc != 1)
+			return rc;
 	}
 	if (src->dir == NULL)
 		return 0;
@@ -682,13 +711,16 @@ int conf_load(const struct conf_source *src, conf_rule_fn fn, void *ctx,
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		char path[4096];
 
+		int fd = -1;
+
 		snprintf(path, sizeof(path), "%s/%s", src->dir, names.names[i]);
-		rc = read_at(dfd, names.names[i], path, src->owner, false, &buf, &len, err);
+		rc = open_checked(dfd, names.names[i], path, src->owner, false, &fd, err);
 		if (rc < 0)
 			break;
 		if (nfiles)
 			(*nfiles)++;
-		rc = parse_owned(path, buf, len, fn, ctx, err);
+		rc = parse_fd(fd, path, fn, ctx, err);
+		close(fd);
 	}
 	conf_free_names(&names);
 	close(dfd);

@@ -251,49 +251,121 @@ static void put(const char *name, const char *text, off_t size, mode_t mode)
 	close(fd);
 }
 
+static int count_rules(const struct conf_rule *rule, void *ctx)
+{
+	(void)rule;
+	(*(unsigned *)ctx)++;
+	return 0;
+}
+
+/* A file of exactly SIZE bytes of comment lines, with one rule at the very end. */
+static void put_sized(const char *name, size_t size)
+{
+	static const char tail[] = "cap_net_raw alice\n";
+	char path[512], line[100];
+	size_t left = size - (sizeof(tail) - 1);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	memset(line, '#', sizeof(line));
+	line[sizeof(line) - 1] = '\n';
+	while (left >= sizeof(line)) {
+		fwrite(line, 1, sizeof(line), f);
+		left -= sizeof(line);
+	}
+	while (left-- > 0)
+		fputc('\n', f);
+	fputs(tail, f);
+	fclose(f);
+	chmod(path, 0644);
+}
+
 static void file_size_limit(void **state)
 {
-	char path[512], *buf = NULL;
-	size_t len = 0;
+	char path[512];
 	struct amb_error err;
+	unsigned n = 0;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/f.conf", tmp);
-	put("f.conf", NULL, CONF_MAX_FILE, 0644);
-	assert_int_equal(conf_read_file(path, geteuid(), false, &buf, &len, &err), 1);
-	assert_int_equal(len, CONF_MAX_FILE);
-	free(buf);
-	put("f.conf", NULL, CONF_MAX_FILE + 1, 0644);
-	assert_int_equal(conf_read_file(path, geteuid(), false, &buf, &len, &err), -1);
+	put_sized("f.conf", CONF_MAX_FILE);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), 1);
+	assert_int_equal(n, 1); /* the rule in the very last line of a file at the limit */
+	put_sized("f.conf", CONF_MAX_FILE + 1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), -1);
 	assert_non_null(strstr(err.msg, "larger than the limit"));
 	put("f.conf", "", 0, 0644);
-	assert_int_equal(conf_read_file(path, geteuid(), false, &buf, &len, &err), 1);
-	assert_int_equal(len, 0);
-	free(buf);
+	n = 0;
+	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), 1);
+	assert_int_equal(n, 0);
+}
+
+static void lines_across_chunks(void **state)
+{
+	char path[512], *text, *p;
+	struct amb_error err;
+	struct seen s;
+	size_t want = 3 * 64 * 1024 + 123;
+
+	(void)state;
+	/* lines of every length cross the reader's chunk boundaries; line numbers stay right */
+	text = malloc(want + 200);
+	p = text;
+	for (unsigned i = 0; (size_t)(p - text) < want; i++)
+		p += sprintf(p, "cap_net_raw u%u%.*s\r\n", i, (int)(i % 37), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	snprintf(path, sizeof(path), "%s/c.conf", tmp);
+	put("c.conf", text, -1, 0644);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(conf_parse_file(path, geteuid(), false, collect, &s, &err), 1);
+	assert_int_equal(s.n, 64); /* the collector keeps 64 */
+	assert_int_equal(s.r[63].line, 64);
+	/* an error far into the file names its line */
+	p += sprintf(p, "cap_bogus x\n");
+	put("c.conf", text, -1, 0644);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, collect, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown capability 'cap_bogus'"));
+	{
+		unsigned lines = 0;
+
+		for (char *q = text; *q; q++)
+			lines += *q == '\n';
+		snprintf(path, sizeof(path), "c.conf:%u:", lines);
+		assert_non_null(strstr(err.msg, path));
+	}
+	/* a line longer than a whole chunk, with no newline anywhere */
+	memset(text, 'a', 70000);
+	memcpy(text, "cap_net_raw ", 12);
+	text[70000] = '\0';
+	put("c.conf", text, -1, 0644);
+	snprintf(path, sizeof(path), "%s/c.conf", tmp);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, collect, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "c.conf:1: line is longer than 4096 bytes"));
+	free(text);
 }
 
 static void file_checks(void **state)
 {
-	char path[512], *buf = NULL;
-	size_t len = 0;
+	char path[512];
 	struct amb_error err;
+	unsigned n = 0;
 
 	(void)state;
-	assert_int_equal(conf_read_file("relative.conf", geteuid(), false, &buf, &len, &err), -1);
+	assert_int_equal(conf_parse_file("relative.conf", geteuid(), false, count_rules, &n, &err), -1);
 	assert_string_equal(err.msg, "relative.conf: not an absolute path");
 	snprintf(path, sizeof(path), "%s/missing.conf", tmp);
-	assert_int_equal(conf_read_file(path, geteuid(), true, &buf, &len, &err), 0);
-	assert_int_equal(conf_read_file(path, geteuid(), false, &buf, &len, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid(), true, count_rules, &n, &err), 0);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), -1);
 	put("owned.conf", "cap_net_raw alice\n", -1, 0644);
 	snprintf(path, sizeof(path), "%s/owned.conf", tmp);
 	/* the file is ours; ask for another owner */
-	assert_int_equal(conf_read_file(path, geteuid() + 1, false, &buf, &len, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid() + 1, false, count_rules, &n, &err), -1);
 	assert_non_null(strstr(err.msg, "directory is owned by uid"));
 	put("ro.conf", "cap_net_raw alice\n", -1, 0400);
 	snprintf(path, sizeof(path), "%s/ro.conf", tmp);
-	assert_int_equal(conf_read_file(path, geteuid(), false, &buf, &len, &err), 1);
-	assert_string_equal(buf, "cap_net_raw alice\n");
-	free(buf);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), 1);
+	assert_int_equal(n, 1);
 }
 
 static void dropin_order(void **state)
@@ -372,6 +444,7 @@ int main(void)
 		cmocka_unit_test(repeated_capability_lists),
 		cmocka_unit_test_setup_teardown(file_size_limit, mktmp, rmtmp),
 		cmocka_unit_test_setup_teardown(file_checks, mktmp, rmtmp),
+		cmocka_unit_test_setup_teardown(lines_across_chunks, mktmp, rmtmp),
 		cmocka_unit_test_setup_teardown(dropin_order, mktmp, rmtmp),
 		cmocka_unit_test_setup_teardown(load_all, mktmp, rmtmp),
 	};

@@ -28,7 +28,7 @@ static void entry_points(void **state)
 static void nothing_else(void **state)
 {
 	static const char *const hidden[] = {
-		"conf_parse_buffer", "conf_parse_caps", "conf_load", "conf_read_file",
+		"conf_parse_buffer", "conf_parse_caps", "conf_load", "conf_parse_file",
 		"conf_list_dropins", "caps_apply_now", "caps_apply_deferred", "caps_restore",
 		"caps_from_name", "caps_read_state", "caps_set_keepcaps", "match_rule",
 		"grant_fold", "grant_total", "grant_compute", "args_parse", "args_choose_apply",
