@@ -1,5 +1,6 @@
 /*
- * The only file of pam_ambcaps that calls libcap or prctl(2).
+ * The only file of pam_ambcaps that talks to the kernel about capabilities:
+ * capget(2), capset(2) and prctl(2).
  * See the kernel rules in capabilities(7): A is a subset of P and I;
  * raising I needs the cap in B and (in P or CAP_SETPCAP); raising A needs
  * it in P and I and no SECBIT_NO_CAP_AMBIENT_RAISE.
@@ -12,33 +13,96 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
+#include <strings.h>
+#include <sys/capability.h> /* capget, capset: glibc's, declared by libcap-dev's header */
 #include <sys/prctl.h>
 #include <linux/securebits.h>
 
+/*
+ * Capability names, indexed by number, from the kernel's own header: the
+ * same table libcap compiles in. The module does not link libcap: loading
+ * it costs every PAM transaction more than all of this module's own work.
+ */
+static const char *const cap_names[] = {
+	[CAP_CHOWN] = "cap_chown",
+	[CAP_DAC_OVERRIDE] = "cap_dac_override",
+	[CAP_DAC_READ_SEARCH] = "cap_dac_read_search",
+	[CAP_FOWNER] = "cap_fowner",
+	[CAP_FSETID] = "cap_fsetid",
+	[CAP_KILL] = "cap_kill",
+	[CAP_SETGID] = "cap_setgid",
+	[CAP_SETUID] = "cap_setuid",
+	[CAP_SETPCAP] = "cap_setpcap",
+	[CAP_LINUX_IMMUTABLE] = "cap_linux_immutable",
+	[CAP_NET_BIND_SERVICE] = "cap_net_bind_service",
+	[CAP_NET_BROADCAST] = "cap_net_broadcast",
+	[CAP_NET_ADMIN] = "cap_net_admin",
+	[CAP_NET_RAW] = "cap_net_raw",
+	[CAP_IPC_LOCK] = "cap_ipc_lock",
+	[CAP_IPC_OWNER] = "cap_ipc_owner",
+	[CAP_SYS_MODULE] = "cap_sys_module",
+	[CAP_SYS_RAWIO] = "cap_sys_rawio",
+	[CAP_SYS_CHROOT] = "cap_sys_chroot",
+	[CAP_SYS_PTRACE] = "cap_sys_ptrace",
+	[CAP_SYS_PACCT] = "cap_sys_pacct",
+	[CAP_SYS_ADMIN] = "cap_sys_admin",
+	[CAP_SYS_BOOT] = "cap_sys_boot",
+	[CAP_SYS_NICE] = "cap_sys_nice",
+	[CAP_SYS_RESOURCE] = "cap_sys_resource",
+	[CAP_SYS_TIME] = "cap_sys_time",
+	[CAP_SYS_TTY_CONFIG] = "cap_sys_tty_config",
+	[CAP_MKNOD] = "cap_mknod",
+	[CAP_LEASE] = "cap_lease",
+	[CAP_AUDIT_WRITE] = "cap_audit_write",
+	[CAP_AUDIT_CONTROL] = "cap_audit_control",
+	[CAP_SETFCAP] = "cap_setfcap",
+	[CAP_MAC_OVERRIDE] = "cap_mac_override",
+	[CAP_MAC_ADMIN] = "cap_mac_admin",
+	[CAP_SYSLOG] = "cap_syslog",
+	[CAP_WAKE_ALARM] = "cap_wake_alarm",
+	[CAP_BLOCK_SUSPEND] = "cap_block_suspend",
+	[CAP_AUDIT_READ] = "cap_audit_read",
+#ifdef CAP_PERFMON
+	[CAP_PERFMON] = "cap_perfmon",
+#endif
+#ifdef CAP_BPF
+	[CAP_BPF] = "cap_bpf",
+#endif
+#ifdef CAP_CHECKPOINT_RESTORE
+	[CAP_CHECKPOINT_RESTORE] = "cap_checkpoint_restore",
+#endif
+};
+#define NAMED_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))
+
+static int bound_read(unsigned bit)
+{
+	return prctl(PR_CAPBSET_READ, (unsigned long)bit, 0UL, 0UL, 0UL);
+}
+
 unsigned caps_count(void)
 {
-	int n = cap_max_bits();
+	static unsigned count; /* the kernel's answer never changes */
+	unsigned n = count;
 
-	if (n <= 0)
-		return 0;
-	if ((unsigned)n > CAPMASK_BITS)
-		return CAPMASK_BITS;
-	return (unsigned)n;
+	if (n != 0)
+		return n;
+	/* the running kernel knows capability N when PR_CAPBSET_READ accepts it */
+	n = NAMED_CAPS;
+	while (n > 1 && bound_read(n - 1) < 0)
+		n--;
+	while (n < CAPMASK_BITS && bound_read(n) >= 0)
+		n++;
+	count = n;
+	return n;
 }
 
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 {
-	char buf[64];
-	size_t len = strlen(name), off = 0;
-	cap_value_t value;
+	const char *bare = name;
+	size_t len = strlen(name);
 
 	if (len == 0) {
 		snprintf(why, whylen, "empty capability name");
-		return -1;
-	}
-	if (len + 5 > sizeof(buf)) {
-		snprintf(why, whylen, "unknown capability '%.40s...'", name);
 		return -1;
 	}
 	if (isdigit((unsigned char)name[0])) {
@@ -60,41 +124,38 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 		*bit = (unsigned)n;
 		return 0;
 	}
-	if (strncasecmp(name, "cap_", 4) != 0) {
-		memcpy(buf, "cap_", 4);
-		off = 4;
-	}
-	for (size_t i = 0; i <= len; i++)
-		buf[off + i] = (char)tolower((unsigned char)name[i]);
-	if (strcmp(buf, "cap_all") == 0 || strcmp(buf, "cap_none") == 0) {
+	if (strncasecmp(name, "cap_", 4) == 0)
+		bare = name + 4;
+	if (strcasecmp(bare, "all") == 0 || strcasecmp(bare, "none") == 0) {
 		snprintf(why, whylen,
 			 "'%s' is not a capability: name each capability, or write 'none' alone",
 			 name);
 		return -1;
 	}
-	if (cap_from_name(buf, &value) != 0 || value < 0) {
+	for (unsigned i = 0; i < NAMED_CAPS; i++) {
+		if (cap_names[i] && strcasecmp(cap_names[i] + 4, bare) == 0) {
+			if (i >= caps_count()) {
+				snprintf(why, whylen,
+					 "capability '%s' is not supported by this kernel", name);
+				return -1;
+			}
+			*bit = i;
+			return 0;
+		}
+	}
+	if (len > 40)
+		snprintf(why, whylen, "unknown capability '%.40s...'", name);
+	else
 		snprintf(why, whylen, "unknown capability '%s'", name);
-		return -1;
-	}
-	if ((unsigned)value >= caps_count()) {
-		snprintf(why, whylen, "capability '%s' is not supported by this kernel",
-			 name);
-		return -1;
-	}
-	*bit = (unsigned)value;
-	return 0;
+	return -1;
 }
 
 void caps_name(unsigned bit, char *buf, size_t len)
 {
-	char *name = cap_to_name((cap_value_t)bit);
-
-	if (name == NULL) {
+	if (bit < NAMED_CAPS && cap_names[bit])
+		snprintf(buf, len, "%s", cap_names[bit]);
+	else
 		snprintf(buf, len, "%u", bit);
-		return;
-	}
-	snprintf(buf, len, "%s", name);
-	cap_free(name);
 }
 
 void caps_format(capmask_t mask, char *buf, size_t len)
@@ -163,7 +224,7 @@ int caps_read_state(struct caps_state *st, capmask_t want, struct amb_error *err
 	for (unsigned bit = 0; bit < n; bit++) {
 		if (!(want & CAPMASK_BIT(bit)))
 			continue;
-		if (cap_get_bound((cap_value_t)bit) == 1)
+		if (bound_read(bit) == 1)
 			st->bounding |= CAPMASK_BIT(bit);
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long)bit, 0UL, 0UL) == 1)
 			st->ambient |= CAPMASK_BIT(bit);

@@ -1,5 +1,6 @@
 /*
- * caps.[ch]: the only code that talks to libcap and prctl.
+ * caps.[ch]: the only code that talks to the kernel about capabilities
+ * (capget, capset, prctl).
  *
  * Names <-> numbers, reading this thread's capability state, planning a
  * grant against that state (pure), and applying it: now (inheritable +
@@ -19,7 +20,7 @@ unsigned caps_count(void);
  */
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen);
 
-/* "cap_net_raw" for a bit (a number if libcap has no name for it). */
+/* "cap_net_raw" for a bit (its number if it has no name here). */
 void caps_name(unsigned bit, char *buf, size_t len);
 
 /* Comma-separated names of the bits in MASK ("" when empty). */
