@@ -27,6 +27,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64], file[128];
 
+/* the private directory goes when the fuzzer exits */
+static void cleanup(void)
+{
+	unlink(file);
+	rmdir(dir);
+}
+
 struct groups {
 	char **names;
 	size_t n;
@@ -94,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mkdtemp(dir) == NULL)
 			abort();
 		snprintf(file, sizeof(file), "%s/ambcaps.conf", dir);
+		atexit(cleanup);
 	}
 	memcpy(buf, data, size);
 	buf[size] = '\0';
