@@ -220,7 +220,8 @@ static int apply_now(struct txn *t, int flags, bool ambient, int fail_code,
  * own process: ended silently (the child after setuid, before exec), not a
  * replacement, all three uids the target's and not root, and not the
  * process that opened the session. Anywhere else it only clears KEEPCAPS,
- * and a process that switched uid without qualifying loses its permitted set.
+ * and a process that switched uid without qualifying (the opener included)
+ * loses its permitted set. A replacement (the hook ran twice) changes nothing.
  */
 static void deferred_cleanup(pam_handle_t *pamh, void *data, int status)
 {
@@ -231,10 +232,15 @@ static void deferred_cleanup(pam_handle_t *pamh, void *data, int status)
 	bool switched;
 	int rc;
 
+	if (status & PAM_DATA_REPLACE) {
+		/* a new registration took over, KEEPCAPS stays as it set it */
+		free(d);
+		return;
+	}
 	if (getresuid(&r, &e, &s) != 0)
 		r = e = s = 0;
 	switched = r != 0 && e != 0 && s != 0;
-	if ((status & PAM_DATA_SILENT) && !(status & PAM_DATA_REPLACE) &&
+	if ((status & PAM_DATA_SILENT) &&
 	    getpid() != d->opener && switched && r == d->uid && e == d->uid && s == d->uid) {
 		rc = caps_apply_deferred(d->grant, d->strict, &plan, &err);
 		if (rc < 0)
@@ -251,7 +257,8 @@ static void deferred_cleanup(pam_handle_t *pamh, void *data, int status)
 			pam_syslog(pamh, LOG_INFO, "%sgranted %s to %s (inheritable and ambient)",
 				   d->prefix, list, d->user);
 		}
-	} else if (switched && getpid() != d->opener) {
+	} else if (switched) {
+		/* a non-root process that does not qualify keeps nothing from root */
 		caps_apply_deferred(0, true, &plan, &err);
 	} else {
 		caps_set_keepcaps(false, NULL);

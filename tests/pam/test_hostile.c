@@ -174,6 +174,27 @@ static void multithreaded_caller(void **state)
 	assert_int_equal(h_self_mask("CapAmb"), 0);
 }
 
+/* open_session twice with the deferred path: the second registration keeps KEEPCAPS */
+static void defer_registered_twice(void **state)
+{
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh;
+	char opt[800];
+	const char *confdir;
+
+	(void)state;
+	confdir = h_service("su", conf_in(h_newdir(), "cap_net_raw alice\n", opt, sizeof(opt)),
+			    H_SESSION);
+	assert_int_equal(pam_start_confdir("su", "alice", &c, confdir, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 1);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 1); /* not cleared by the replacement */
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0); /* the opener clears it at the end */
+	assert_int_equal(h_self_mask("CapAmb"), 0);
+}
+
 /* ---- tampering between two logins ---- */
 
 
@@ -328,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup(keepcaps_locked_with_defer, setup),
 		cmocka_unit_test_setup(caller_without_setpcap, setup),
 		cmocka_unit_test_setup(multithreaded_caller, setup),
+		cmocka_unit_test_setup(defer_registered_twice, setup),
 		cmocka_unit_test_setup(replaced_by_symlink, setup),
 		cmocka_unit_test_setup(directory_made_writable, setup),
 		cmocka_unit_test_setup(truncated_to_zero, setup),

@@ -54,6 +54,14 @@ for how in "su -" "runuser -l"; do
 	wait "$pid" 2>/dev/null
 done
 
+# an application that opens the session as root, then switches uid in the
+# same process: KEEPCAPS was set for the deferred path; it must keep nothing
+for how in plain silent; do
+	out=$("$builddir/tests/root/pam_switch" su alice "$how" 2>&1)
+	check "same-process uid switch, pam_end $how: nothing kept from root (Prm Eff Amb)" \
+		"$NOTHING $NOTHING $NOTHING" "$(printf '%s\n' "$out" | awk '/^Cap/ { printf "%s%s", sep, $2; sep = " " }')"
+done
+
 # a capability missing from the bounding set: the rest is granted, the log names it
 out=$(capsh --drop=cap_net_raw -- -c "su - dave -c 'cat /proc/\$\$/status'" 2>&1)
 check "dave without cap_net_raw in the bounding set gets the rest" "$(all4 $GRANT_NBS)" "$(caps_of "$out")"
