@@ -118,6 +118,7 @@ void args_choose_apply(enum apply_mode requested, const char *service,
 	bool never = in_list(svc, never_defer_prefix, true) || in_list(svc, never_defer, false);
 
 	memset(out, 0, sizeof(*out));
+	out->needs_launcher = never;
 	switch (requested) {
 	case APPLY_NOW:
 		out->mode = APPLY_NOW;

@@ -21,6 +21,7 @@ int args_parse(int argc, const char **argv, struct args *a, struct amb_error *er
 struct apply_choice {
 	enum apply_mode mode;   /* APPLY_NOW or APPLY_DEFER */
 	bool refused;           /* apply=defer was asked for and refused */
+	bool needs_launcher;    /* the service switches users without ending PAM there */
 	const char *why;        /* one sentence for logs and "ambcaps show" */
 };
 

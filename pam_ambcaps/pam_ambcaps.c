@@ -208,8 +208,14 @@ static int apply_now(struct txn *t, int flags, bool ambient, int fail_code,
 	if (plan.ok == 0)
 		return PAM_SUCCESS;
 	caps_format(plan.ok, list, sizeof(list));
-	pam_syslog(t->pamh, LOG_INFO, "granted %s to %s (%s)", list, t->user.name,
-		   ambient ? "inheritable and ambient" : "inheritable");
+	if (t->choice.needs_launcher)
+		pam_syslog(t->pamh, LOG_INFO,
+			   "granted %s to %s (inheritable: %s switches to the user without keeping "
+			   "ambient capabilities; ambcaps-exec makes them ambient)",
+			   list, t->user.name, t->service ? t->service : "this service");
+	else
+		pam_syslog(t->pamh, LOG_INFO, "granted %s to %s (%s)", list, t->user.name,
+			   ambient ? "inheritable and ambient" : "inheritable");
 	notify(t, flags, ambient ? "has ambient capabilities" : "has inheritable capabilities",
 	       plan.ok);
 	return PAM_SUCCESS;

@@ -58,6 +58,12 @@ for u in alice:2001 bob:2002; do
 	wait "$spid"
 done
 
+if log_has "granted cap_net_bind_service to alice (inheritable: sshd switches to the user without keeping ambient capabilities; ambcaps-exec makes them ambient)"; then
+	ok "the log tells the admin the sshd grant is inheritable and how to make it ambient"
+else
+	not_ok "the log tells the admin the sshd grant is inheritable and how to make it ambient"; grep pam_ambcaps "$LOG" | tail -5 | diag
+fi
+
 # file transfer through the launcher and without it
 echo "payload $$" > "$T/payload"
 for u in bob alice; do

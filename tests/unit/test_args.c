@@ -108,6 +108,8 @@ static void delivery_path(void **state)
 			fail_msg("%s/%s: got %s refused=%d", args_mode_name(t[i].req),
 				 t[i].svc ? t[i].svc : "(null)", args_mode_name(c.mode), c.refused);
 		assert_non_null(c.why);
+		assert_int_equal(c.needs_launcher, t[i].refused || (t[i].svc && (!strcmp(t[i].svc, "sshd") ||
+				 !strcmp(t[i].svc, "sudo"))));
 	}
 }
 
