@@ -148,14 +148,14 @@ void h_init(void)
 	testdir = getenv("AMBCAPS_TEST_DIR");
 	module = getenv("AMBCAPS_MODULE");
 	if (testdir == NULL || module == NULL) {
-		fprintf(stderr, "run me through tests/pam/userns-run.sh\n");
-		exit(77);
+		printf("1..0 # SKIP run me through tests/pam/userns-run.sh\n");
+		exit(0);
 	}
 	if (access(module, R_OK) != 0)
 		die(module);
 	if (geteuid() != 0) {
-		fprintf(stderr, "harness: not (namespace) root\n");
-		exit(77);
+		printf("1..0 # SKIP not root in a user namespace\n");
+		exit(0);
 	}
 	snprintf(path, sizeof(path), "%s/passwd", testdir);
 	f = fopen(path, "w");

@@ -9,17 +9,18 @@ builddir=${AMBCAPS_BUILDDIR:-$(pwd)}
 module="$builddir/.libs/pam_ambcaps.so"
 nsswrap=$(pkg-config --variable=libdir nss_wrapper 2>/dev/null)/libnss_wrapper.so
 [ -f "$nsswrap" ] || nsswrap=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -n 1)
+# a level that cannot run here says so the TAP way: the driver counts a SKIP
 if [ -z "$nsswrap" ] || [ ! -f "$nsswrap" ]; then
-	echo "SKIP: nss_wrapper is not installed (apt-get install libnss-wrapper)" >&2
-	exit 77
+	echo "1..0 # SKIP nss_wrapper is not installed (apt-get install libnss-wrapper)"
+	exit 0
 fi
 if [ ! -f "$module" ]; then
 	echo "ERROR: $module not built" >&2
 	exit 99
 fi
 if ! unshare -Ur true 2>/dev/null; then
-	echo "SKIP: cannot create a user namespace here (unshare -Ur failed)" >&2
-	exit 77
+	echo "1..0 # SKIP cannot create a user namespace here (unshare -Ur failed)"
+	exit 0
 fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ambcaps-pam.XXXXXX") || exit 99
 trap 'rm -rf "$dir"' EXIT INT TERM
