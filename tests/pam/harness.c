@@ -21,6 +21,8 @@
 static char logbuf[65536];
 static size_t loglen;
 
+static void log_append(int pri, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void log_append(int pri, const char *fmt, va_list ap)
 {
 	int n;
@@ -41,10 +43,10 @@ static void log_append(int pri, const char *fmt, va_list ap)
 	logbuf[loglen] = '\0';
 }
 
-void __syslog_chk(int pri, int flag, const char *fmt, ...);
-void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap);
-void syslog(int pri, const char *fmt, ...);
-void vsyslog(int pri, const char *fmt, va_list ap);
+void __syslog_chk(int pri, int flag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void __vsyslog_chk(int pri, int flag, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+void syslog(int pri, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vsyslog(int pri, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 void __syslog_chk(int pri, int flag, const char *fmt, ...)
 {
