@@ -30,23 +30,17 @@ int match_names(const struct conf_rule *rule, const struct match_user *u, bool *
 
 int match_rule(const struct conf_rule *rule, const struct match_user *u)
 {
+	bool groups;
 	int result = 0;
 
-	for (size_t i = 0; i < rule->nwho; i++) {
-		const struct conf_who *w = &rule->who[i];
-		int r = 0;
+	if (match_names(rule, u, &groups))
+		return 1;
+	for (size_t i = 0; groups && u->in_group && i < rule->nwho; i++) {
+		int r;
 
-		switch (w->kind) {
-		case WHO_ALL:
-			r = 1;
-			break;
-		case WHO_USER:
-			r = w->len == u->len && memcmp(w->name, u->name, w->len) == 0;
-			break;
-		case WHO_GROUP:
-			r = u->in_group ? u->in_group(u->ctx, w->name) : 0;
-			break;
-		}
+		if (rule->who[i].kind != WHO_GROUP)
+			continue;
+		r = u->in_group(u->ctx, rule->who[i].name);
 		if (r == 1)
 			return 1;
 		if (r < 0)
