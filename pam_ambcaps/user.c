@@ -66,30 +66,43 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* gid -> name; NULL if the group has no name (not an error). */
-static char *group_name(gid_t gid, char **buf, size_t *size, int *error)
+/*
+ * getgrnam_r (NAME) or getgrgid_r (GID, when NAME is NULL), the buffer grown
+ * as needed: 1 found, 0 no such group, or -errno.
+ */
+static int group_lookup(const char *name, gid_t gid, struct group *gr, char **buf, size_t *size)
 {
-	struct group gr, *res = NULL;
+	struct group *res = NULL;
 	int rc;
 
 	for (;;) {
-		rc = getgrgid_r(gid, &gr, *buf, *size, &res);
+		rc = name ? getgrnam_r(name, gr, *buf, *size, &res)
+			  : getgrgid_r(gid, gr, *buf, *size, &res);
 		if (rc != ERANGE || *size > (1u << 24))
 			break;
 		char *nbuf = realloc(*buf, *size * 2);
-		if (nbuf == NULL) {
-			*error = ENOMEM;
-			return NULL;
-		}
+		if (nbuf == NULL)
+			return -ENOMEM;
 		*buf = nbuf;
 		*size *= 2;
 	}
-	if (res == NULL) {
-		if (rc != 0 && rc != ENOENT && rc != ESRCH)
-			*error = rc;
+	if (res != NULL)
+		return 1;
+	return (rc == 0 || rc == ENOENT || rc == ESRCH) ? 0 : -rc;
+}
+
+/* gid -> name; NULL if the group has no name (not an error). */
+static char *group_name(gid_t gid, char **buf, size_t *size, int *error)
+{
+	struct group gr;
+	int rc = group_lookup(NULL, gid, &gr, buf, size);
+	char *name;
+
+	if (rc < 0)
+		*error = -rc;
+	if (rc != 1)
 		return NULL;
-	}
-	char *name = strdup(gr.gr_name);
+	name = strdup(gr.gr_name);
 	if (name == NULL)
 		*error = ENOMEM;
 	return name;
@@ -172,26 +185,19 @@ static int load_group_names(struct amb_user *u)
 	return 0;
 }
 
-/* gid of group NAME: 1 found, 0 no such group, -1 NSS error. */
+/* gid of group NAME: 1 found, 0 no such group, -1 NSS error (errno set). */
 static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
 {
-	struct group gr, *res = NULL;
-	int rc;
+	struct group gr;
+	int rc = group_lookup(name, 0, &gr, buf, size);
 
-	for (;;) {
-		rc = getgrnam_r(name, &gr, *buf, *size, &res);
-		if (rc != ERANGE || *size > (1u << 24))
-			break;
-		char *nbuf = realloc(*buf, *size * 2);
-		if (nbuf == NULL)
-			return -1;
-		*buf = nbuf;
-		*size *= 2;
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
 	}
-	if (res == NULL)
-		return (rc == 0 || rc == ENOENT || rc == ESRCH) ? 0 : -1;
-	*gid = gr.gr_gid;
-	return 1;
+	if (rc == 1)
+		*gid = gr.gr_gid;
+	return rc;
 }
 
 int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
