@@ -20,33 +20,17 @@
 
 static char dir[512];
 
-static int conv(int n, const struct pam_message **m, struct pam_response **r, void *d)
-{
-	(void)m;
-	(void)d;
-	*r = calloc((size_t)n, sizeof(**r));
-	return *r ? PAM_SUCCESS : PAM_BUF_ERR;
-}
-
 static void put(const char *name, const char *text)
 {
 	char path[1024];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		perror(path);
-		exit(99);
-	}
-	fputs(text, f);
-	fclose(f);
-	chmod(path, 0644);
+	h_write(path, text, 0644);
 }
 
 static int one(const char *service, const char *user, int kind)
 {
-	struct pam_conv c = { conv, NULL };
+	struct pam_conv c = { h_conv, NULL };
 	pam_handle_t *pamh;
 	int rc;
 
