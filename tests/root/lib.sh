@@ -239,3 +239,12 @@ CFG
 	until $SSH "$first@127.0.0.1" true 2>/dev/null || [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
 	[ $i -lt 50 ] || { echo "Bail out! sshd did not start"; diag < "$T/sshd.log"; exit 1; }
 }
+
+# remove_pam_cap: take Debian's stock "auth optional pam_cap.so" out of the
+# test world's common-auth (the stacks of a machine without libpam-cap)
+remove_pam_cap() {
+	f=/etc/pam.d/common-auth
+	grep -v 'pam_cap\.so' "$f" > "$f.new"
+	cat "$f.new" > "$f" && rm -f "$f.new"
+	! grep -q 'pam_cap\.so' "$f"
+}
