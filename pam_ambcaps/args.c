@@ -90,69 +90,6 @@ int args_parse(int argc, const char **argv, struct args *a, struct amb_error *er
 	return 0;
 }
 
-static bool in_list(const char *service, const char *const *list, bool prefix)
-{
-	for (; *list; list++) {
-		size_t n = strlen(*list);
-
-		if (prefix ? strncmp(service, *list, n) == 0 : strcmp(service, *list) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Services whose child calls pam_end(..|PAM_DATA_SILENT) after setuid. */
-static const char *const defer_services[] = {
-	"login", "remote", "su", "su-l", "runuser", "runuser-l", NULL
-};
-/* Services where nothing runs our cleanup in the user's process. */
-static const char *const never_defer_prefix[] = { "sshd", "sudo", NULL };
-static const char *const never_defer[] = {
-	"cron", "crond", "systemd-user", "systemd-run0", NULL
-};
-
-void args_choose_apply(enum apply_mode requested, const char *service,
-		       struct apply_choice *out)
-{
-	const char *svc = service ? service : "";
-	bool never = in_list(svc, never_defer_prefix, true) || in_list(svc, never_defer, false);
-
-	memset(out, 0, sizeof(*out));
-	out->needs_launcher = never;
-	switch (requested) {
-	case APPLY_NOW:
-		out->mode = APPLY_NOW;
-		out->why = "apply=now was asked for";
-		return;
-	case APPLY_DEFER:
-		if (never) {
-			out->mode = APPLY_NOW;
-			out->refused = true;
-			out->why = "apply=defer is refused for this service: its user process never "
-				   "ends the PAM transaction, so keeping capabilities across the uid "
-				   "switch would leave it holding root's permitted set; using apply=now "
-				   "(the inheritable set still reaches the user, see ambcaps-exec(8))";
-			return;
-		}
-		out->mode = APPLY_DEFER;
-		out->why = "apply=defer was asked for";
-		return;
-	case APPLY_AUTO:
-		break;
-	}
-	if (in_list(svc, defer_services, false)) {
-		out->mode = APPLY_DEFER;
-		out->why = "this service switches to the user after the session opens and ends "
-			   "the PAM transaction in the user's process: deferred until then";
-	} else {
-		out->mode = APPLY_NOW;
-		out->why = never ? "this service switches to the user without ending the PAM "
-				   "transaction there: the inheritable set carries the grant, "
-				   "ambcaps-exec makes it ambient"
-				 : "applied in the calling process";
-	}
-}
-
 const char *args_mode_name(enum apply_mode mode)
 {
 	switch (mode) {

@@ -1,4 +1,4 @@
-/* args.[ch]: module arguments, and which delivery path a service gets. */
+/* args.[ch]: module arguments. */
 #ifndef AMBCAPS_ARGS_H
 #define AMBCAPS_ARGS_H
 
@@ -17,17 +17,6 @@ struct args {
 
 /* Parse module arguments; unknown or malformed ones are errors. */
 int args_parse(int argc, const char **argv, struct args *a, struct amb_error *err);
-
-struct apply_choice {
-	enum apply_mode mode;   /* APPLY_NOW or APPLY_DEFER */
-	bool refused;           /* apply=defer was asked for and refused */
-	bool needs_launcher;    /* the service switches users without ending PAM there */
-	const char *why;        /* one sentence for logs and "ambcaps show" */
-};
-
-/* Decide the delivery path for SERVICE (may be NULL). Pure. */
-void args_choose_apply(enum apply_mode requested, const char *service,
-		       struct apply_choice *out);
 
 const char *args_mode_name(enum apply_mode mode);
 

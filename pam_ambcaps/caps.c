@@ -222,12 +222,14 @@ int caps_read_state(struct caps_state *st, capmask_t want, struct amb_error *err
 		return -1;
 	}
 	for (unsigned bit = 0; bit < n; bit++) {
-		if (!(want & CAPMASK_BIT(bit)))
-			continue;
-		if (bound_read(bit) == 1)
-			st->bounding |= CAPMASK_BIT(bit);
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long)bit, 0UL, 0UL) == 1)
-			st->ambient |= CAPMASK_BIT(bit);
+		capmask_t m = CAPMASK_BIT(bit);
+
+		if ((want & m) && bound_read(bit) == 1)
+			st->bounding |= m;
+		/* A is within P and I: no other bit can be ambient */
+		if ((st->permitted & st->inheritable & m) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, (unsigned long)bit, 0UL, 0UL) == 1)
+			st->ambient |= m;
 	}
 	sec = prctl(PR_GET_SECUREBITS, 0UL, 0UL, 0UL, 0UL);
 	if (sec > 0) {
@@ -333,7 +335,7 @@ int caps_restore(capmask_t touched, capmask_t inheritable, capmask_t ambient,
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
 		capmask_t m = CAPMASK_BIT(bit);
 
-		if ((st.ambient & m) && !(ambient & m) &&
+		if ((touched & m) && (st.ambient & m) && !(ambient & m) &&
 		    ambient_op(PR_CAP_AMBIENT_LOWER, bit) != 0) {
 			amb_error_set(err, "cannot lower ambient capability %u: %s", bit,
 				      strerror(errno));
@@ -345,12 +347,37 @@ int caps_restore(capmask_t touched, capmask_t inheritable, capmask_t ambient,
 	return 0;
 }
 
-int caps_apply_now(capmask_t grant, bool ambient, bool strict,
+/* Set I to exactly INH (only lowering when the kernel refuses more), then A to AMB's bits that
+ * are in it, for the close of a session: both as they were before it opened. */
+int caps_restore_exact(capmask_t inh, capmask_t amb, struct amb_error *err)
+{
+	struct caps_state st;
+
+	if (caps_read_state(&st, 0, err) != 0)
+		return -1;
+	if (st.inheritable != inh && set_inheritable(&st, inh, err) != 0 &&
+	    set_inheritable(&st, st.inheritable & inh, err) != 0)
+		return -1;
+	if (caps_read_state(&st, 0, err) != 0)
+		return -1;
+	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
+		capmask_t m = CAPMASK_BIT(bit);
+
+		if ((st.ambient & m) && !(amb & m))
+			ambient_op(PR_CAP_AMBIENT_LOWER, bit);
+		else if (!(st.ambient & m) && (amb & m) && (st.permitted & st.inheritable & m))
+			ambient_op(PR_CAP_AMBIENT_RAISE, bit); /* best effort */
+	}
+	return 0;
+}
+
+int caps_apply_now(capmask_t grant, unsigned how, bool strict,
 		   struct caps_plan *plan, capmask_t *before_i,
 		   capmask_t *before_a, struct amb_error *err)
 {
 	struct caps_state st;
-	capmask_t planned;
+	capmask_t planned, inh;
+	bool ambient = (how & CAPS_AMBIENT) != 0, exact = (how & CAPS_EXACT) != 0;
 
 	if (caps_read_state(&st, grant, err) != 0)
 		return -1;
@@ -359,10 +386,15 @@ int caps_apply_now(capmask_t grant, bool ambient, bool strict,
 	if (before_a)
 		*before_a = st.ambient;
 	caps_plan_grant(&st, grant, ambient, plan);
-	if (plan->refused && strict)
+	if (plan->refused && strict) {
+		/* nothing granted; an exact inheritable set is then empty */
+		plan->ok = 0;
+		if (exact && st.inheritable && set_inheritable(&st, 0, err) != 0)
+			return -1;
 		return 1;
-	if ((st.inheritable | plan->ok) != st.inheritable &&
-	    set_inheritable(&st, st.inheritable | plan->ok, err) != 0)
+	}
+	inh = exact ? plan->ok : st.inheritable | plan->ok;
+	if (inh != st.inheritable && set_inheritable(&st, inh, err) != 0)
 		return -1;
 	if (!ambient)
 		return plan->refused ? 1 : 0;
@@ -372,8 +404,14 @@ int caps_apply_now(capmask_t grant, bool ambient, bool strict,
 		/* the kernel refused some: strict undoes all, else they leave I */
 		if (strict)
 			plan->ok = 0;
-		if (caps_restore(grant, st.inheritable | plan->ok, st.ambient | plan->ok, err) != 0)
+		if (exact) {
+			st.inheritable = inh;
+			if (set_inheritable(&st, plan->ok, err) != 0)
+				return -1;
+		} else if (caps_restore(grant, st.inheritable | plan->ok, st.ambient | plan->ok,
+					err) != 0) {
 			return -1;
+		}
 	}
 	return plan->refused ? 1 : 0;
 }
@@ -398,7 +436,7 @@ int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 			struct amb_error *err)
 {
 	struct caps_state st;
-	capmask_t other_i, keep;
+	capmask_t keep;
 	int rc;
 
 	if (caps_read_state(&st, grant, err) != 0) {
@@ -406,15 +444,15 @@ int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 		return -1;
 	}
 	caps_plan_grant(&st, grant, true, plan);
-	other_i = st.inheritable & ~grant;
+	/* P and I become exactly what is granted: nothing of root's, nothing of anyone else's */
 	keep = (plan->refused && strict) ? 0 : plan->ok;
-	rc = set_permitted_inheritable(keep, other_i | keep, err);
+	rc = set_permitted_inheritable(keep, keep, err);
 	if (rc == 0 && keep) {
 		raise_ambient(keep, 0, plan);
 		if (plan->ok != keep) {
 			if (strict)
 				plan->ok = 0;
-			rc = set_permitted_inheritable(plan->ok, other_i | plan->ok, err);
+			rc = set_permitted_inheritable(plan->ok, plan->ok, err);
 		}
 	}
 	if (rc != 0) {
@@ -433,25 +471,47 @@ int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 	return plan->refused ? 1 : 0;
 }
 
-int caps_promote_inheritable(capmask_t *raised, capmask_t *inheritable,
-			     struct caps_plan *plan, struct amb_error *err)
+int caps_keep_only(capmask_t allowed, capmask_t *kept, capmask_t *inheritable,
+		   struct amb_error *err)
+{
+	capmask_t p, e, i, k;
+
+	*kept = 0;
+	if (get_sets(&p, &e, &i) != 0) {
+		amb_error_set(err, "cannot read capabilities: %s", strerror(errno));
+		return -1;
+	}
+	if (inheritable)
+		*inheritable = i;
+	k = p & i & allowed;
+	if ((p != k || e != 0 || i != k) && set_sets(k, 0, k, err) != 0) {
+		/* never go on holding more than allowed: drop everything */
+		struct amb_error ignored;
+
+		set_sets(0, 0, 0, &ignored);
+		return -1;
+	}
+	*kept = k;
+	return 0;
+}
+
+int caps_raise_ambient(capmask_t caps, struct caps_plan *plan, struct amb_error *err)
 {
 	struct caps_state st;
-	capmask_t want;
 
-	*raised = 0;
-	*inheritable = 0;
 	memset(plan, 0, sizeof(*plan));
-	if (caps_read_state(&st, ~(capmask_t)0, err) != 0)
+	if (caps_read_state(&st, caps, err) != 0)
 		return -1;
-	*inheritable = st.inheritable;
-	want = st.permitted & st.inheritable;
-	if (set_permitted_inheritable(want, st.inheritable, err) != 0)
-		return -1;
-	caps_plan_grant(&st, want, true, plan);
+	caps_plan_grant(&st, caps, true, plan);
 	raise_ambient(plan->ok, st.ambient, plan);
-	*raised = plan->ok;
 	return plan->refused ? 1 : 0;
+}
+
+capmask_t caps_inheritable(void)
+{
+	capmask_t p, e, i;
+
+	return get_sets(&p, &e, &i) == 0 ? i : 0;
 }
 
 bool caps_no_new_privs(void)

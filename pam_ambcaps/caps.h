@@ -64,17 +64,28 @@ int caps_read_state(struct caps_state *st, capmask_t want, struct amb_error *err
 void caps_plan_grant(const struct caps_state *st, capmask_t grant, bool ambient,
 		     struct caps_plan *plan);
 
+/* How caps_apply_now treats the sets. */
+#define CAPS_AMBIENT 1u /* raise the grant in A too */
+#define CAPS_EXACT 2u   /* I becomes exactly the grant (a non-root target) */
+
 /*
- * "now": add the grant to I and (if AMBIENT) raise it in A, in the calling
- * thread. Caps the kernel refuses are reported in PLAN and the rest still
- * applied, unless STRICT, where any refusal leaves every set unchanged.
- * Returns 0 when everything was applied, 1 when some caps were refused,
- * -1 on an unexpected failure (ERR says why, nothing changed).
+ * "now": put the grant in I (added to it, or I exactly the grant with
+ * CAPS_EXACT) and with CAPS_AMBIENT raise it in A, in the calling thread.
+ * Caps the kernel refuses are reported in PLAN and the rest still
+ * applied, unless STRICT, where any refusal grants nothing (and with
+ * CAPS_EXACT leaves I empty). Returns 0 when everything was applied, 1
+ * when some caps were refused, -1 on an unexpected failure (ERR says why).
  * BEFORE_I/BEFORE_A (may be NULL) receive the sets as they were.
  */
-int caps_apply_now(capmask_t grant, bool ambient, bool strict,
+int caps_apply_now(capmask_t grant, unsigned how, bool strict,
 		   struct caps_plan *plan, capmask_t *before_i,
 		   capmask_t *before_a, struct amb_error *err);
+
+/*
+ * Back to the sets a session found: I exactly INH (where the kernel lets
+ * it rise again; it always lets it fall) and A as AMB, best effort.
+ */
+int caps_restore_exact(capmask_t inh, capmask_t amb, struct amb_error *err);
 
 /*
  * Undo a grant: of the capabilities in TOUCHED, lower those not in AMBIENT
@@ -89,20 +100,25 @@ int caps_set_keepcaps(bool on, struct amb_error *err);
 
 /*
  * Deferred apply, after the switch to a non-root uid with KEEPCAPS set:
- * I |= grant, P = grant, E = 0, raise A, clear KEEPCAPS. Refusals as in
- * caps_apply_now (strict: P and I emptied of the grant, A left empty).
+ * P = I = the grant, E = 0, raise A, clear KEEPCAPS. Refusals as in
+ * caps_apply_now (strict: P and I emptied, A left empty).
  */
 int caps_apply_deferred(capmask_t grant, bool strict, struct caps_plan *plan,
 			struct amb_error *err);
 
 /*
- * ambcaps-exec: make ambient every capability in P and I (what file
- * inheritable bits let through from the inheritable set), keep nothing
- * else in P, clear E. *RAISED gets what is now ambient, *INHERITABLE the
- * inheritable set. Refusals (SECBIT_NO_CAP_AMBIENT_RAISE) are in PLAN.
+ * ambcaps-exec: keep only P & I & ALLOWED, in both P and I; E empty.
+ * *KEPT gets what is left, *INHERITABLE (may be NULL) the inheritable set
+ * as it was. On failure every set is emptied.
  */
-int caps_promote_inheritable(capmask_t *raised, capmask_t *inheritable,
-			     struct caps_plan *plan, struct amb_error *err);
+int caps_keep_only(capmask_t allowed, capmask_t *kept, capmask_t *inheritable,
+		   struct amb_error *err);
+
+/* Raise CAPS in the ambient set; refusals (SECBIT_NO_CAP_AMBIENT_RAISE) in PLAN. */
+int caps_raise_ambient(capmask_t caps, struct caps_plan *plan, struct amb_error *err);
+
+/* The calling thread's inheritable set (empty if it cannot be read). */
+capmask_t caps_inheritable(void);
 
 /* no_new_privs is set on this thread (file capabilities are then inert). */
 bool caps_no_new_privs(void);

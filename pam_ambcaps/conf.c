@@ -19,11 +19,35 @@
 
 /* ---------- the language ---------- */
 
+/*
+ * A word of the file as log lines may show it: quoted when it is made of
+ * the bytes names and capability lists are made of, at most 32 of them;
+ * otherwise only its length. The wrong file named by conf= (/etc/shadow)
+ * must not end up in the auth log.
+ */
+static const char *shown(const char *tok, size_t len, char *buf, size_t buflen)
+{
+	size_t i = 0;
+
+	for (; i < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,@*+-:",
+			    tok[i]) || tok[i] == '\0')
+			break;
+	if (i < len)
+		snprintf(buf, buflen, "(not shown: %zu bytes)", len);
+	else if (len > 32)
+		snprintf(buf, buflen, "'%.32s...'", tok);
+	else
+		snprintf(buf, buflen, "'%.*s'", (int)len, tok);
+	return buf;
+}
+
 int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 		    struct amb_error *err)
 {
 	const char *p = text;
 	capmask_t m = 0;
+	char show[64];
 
 	*mask = 0;
 	*none = false;
@@ -35,6 +59,11 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 		amb_error_set(err, "empty capability list");
 		return -1;
 	}
+	if (text[strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")]) {
+		amb_error_set(err, "%s is not a capability list (is this the right file?)",
+			      shown(text, strlen(text), show, sizeof(show)));
+		return -1;
+	}
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -43,11 +72,14 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 
 		if (len == 0) {
 			if (p == text)
-				amb_error_set(err, "capability list '%s' starts with a comma", text);
+				amb_error_set(err, "capability list %s starts with a comma",
+					      shown(text, strlen(text), show, sizeof(show)));
 			else if (comma == NULL)
-				amb_error_set(err, "trailing comma in capability list '%s'", text);
+				amb_error_set(err, "trailing comma in capability list %s",
+					      shown(text, strlen(text), show, sizeof(show)));
 			else
-				amb_error_set(err, "empty capability name in '%s'", text);
+				amb_error_set(err, "empty capability name in %s",
+					      shown(text, strlen(text), show, sizeof(show)));
 			return -1;
 		}
 		if (len >= sizeof(name)) {
@@ -127,18 +159,22 @@ static inline const char *word_scan(const char *p, const char *end)
 static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct amb_error *err)
 {
 	const char *tok = who->name;
+	char show[64];
 
 	if (flags & TOK_COMMA) {
-		amb_error_set(err, "',' in name '%s' (write capabilities as one word: cap_a,cap_b)", tok);
+		amb_error_set(err, "',' in name %s (write capabilities as one word: cap_a,cap_b)",
+			      shown(tok, who->len, show, sizeof(show)));
 		return -1;
 	}
 	if (flags & TOK_COLON) {
-		amb_error_set(err, "':' is not allowed in name '%s'", tok);
+		amb_error_set(err, "':' is not allowed in name %s",
+			      shown(tok, who->len, show, sizeof(show)));
 		return -1;
 	}
 	if (tok[0] == '*') {
 		if (tok[1] != '\0') {
-			amb_error_set(err, "'%s': '*' must stand alone", tok);
+			amb_error_set(err, "%s: '*' must stand alone",
+				      shown(tok, who->len, show, sizeof(show)));
 			return -1;
 		}
 		if (nwho > 1) {
@@ -154,7 +190,8 @@ static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct a
 			return -1;
 		}
 		if (tok[1] == '@' || tok[1] == '*') {
-			amb_error_set(err, "'%s' is not a valid group name", tok);
+			amb_error_set(err, "%s is not a valid group name",
+				      shown(tok, who->len, show, sizeof(show)));
 			return -1;
 		}
 		who->kind = WHO_GROUP;
@@ -206,12 +243,13 @@ static int finish_line(struct parser *ps, const char *caps, size_t caps_len, siz
 		       conf_rule_fn fn, void *ctx, struct amb_error *err)
 {
 	struct conf_rule rule;
+	char show[64];
 
 	if (caps == NULL)
 		return 0;
 	if (nwho == 0) {
-		amb_error_set(err, "%s:%u: '%s' is not followed by any user or group",
-			      ps->file, ps->line, caps);
+		amb_error_set(err, "%s:%u: %s is not followed by any user or group",
+			      ps->file, ps->line, shown(caps, caps_len, show, sizeof(show)));
 		return -1;
 	}
 	memset(&rule, 0, sizeof(rule));
@@ -416,11 +454,102 @@ static int check_dir_fd(int fd, const char *dir, uid_t owner, struct amb_error *
 	return 0;
 }
 
-/* Open and check DIR. fd, -2 if missing and allowed, -1 with ERR. */
+/*
+ * Every directory above DIR (after resolving symbolic links, as OpenSSH's
+ * safe_path does) must be owned by root (or OWNER) and not writable by
+ * group or others, unless it has the sticky bit: there, only the owner of
+ * an entry may rename or remove it, and the next directory down is root's.
+ * Walked from "/" with O_NOFOLLOW, so a link swapped in after the
+ * resolution fails the walk. 0, or -1 with ERR; a missing DIR is left to
+ * the caller (0).
+ */
+static int check_ancestors(const char *dir, uid_t owner, struct amb_error *err)
+{
+	char parent[4096], *real, *p, *next;
+	const char *slash = strrchr(dir, '/');
+	int fd, rc = 0;
+
+	if (slash == NULL || slash == dir)
+		return 0; /* DIR is "/" or right under it: "/" is checked as DIR's parent below */
+	if ((size_t)(slash - dir) >= sizeof(parent)) {
+		amb_error_set(err, "%s: path too long", dir);
+		return -1;
+	}
+	memcpy(parent, dir, (size_t)(slash - dir));
+	parent[slash - dir] = '\0';
+	real = realpath(parent, NULL);
+	if (real == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		amb_error_set(err, "%s: cannot resolve: %s", parent, strerror(errno));
+		return -1;
+	}
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (p = real; fd >= 0;) {
+		struct stat st;
+		int upto = p == real ? 1 : (int)(p - real); /* the directory FD is: REAL's first UPTO bytes */
+
+		if (fstat(fd, &st) != 0) {
+			amb_error_set(err, "%s: cannot stat %.*s: %s", dir, upto, real, strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (st.st_uid != 0 && st.st_uid != owner) {
+			amb_error_set(err, "%s: directory %.*s above it is owned by uid %u, not root",
+				      dir, upto, real, (unsigned)st.st_uid);
+			rc = -1;
+			break;
+		}
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+			amb_error_set(err, "%s: directory %.*s above it is writable by group or others "
+					   "(mode %04o)", dir, upto, real, (unsigned)(st.st_mode & 07777));
+			rc = -1;
+			break;
+		}
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		next = strchr(p, '/');
+		if (next)
+			*next = '\0';
+		{
+			int nfd = openat(fd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			close(fd);
+			fd = nfd;
+		}
+		if (next) {
+			*next = '/';
+			p = next;
+		} else {
+			p += strlen(p);
+		}
+		if (fd < 0) {
+			amb_error_set(err, "%s: cannot open directory %.*s above it: %s", dir,
+				      (int)(p - real), real, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	else if (rc == 0) {
+		amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	free(real);
+	return rc;
+}
+
+/* Open and check DIR and the directories above it. fd, -2 if missing and allowed, -1 with ERR. */
 static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofollow,
 		    struct amb_error *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	int fd;
+
+	if (check_ancestors(dir, owner, err) != 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 
 	if (fd < 0) {
 		if (errno == ENOENT && may_be_missing)

@@ -21,6 +21,7 @@
 #include "args.h"
 #include "caps.h"
 #include "conf.h"
+#include "delivery.h"
 #include "grant.h"
 #include "match.h"
 #include "user.h"
@@ -31,6 +32,7 @@
 /* What open_session changed, for close_session to undo. */
 struct saved_sets {
 	pid_t pid;
+	bool exact; /* a non-root target: I was set to exactly the grant */
 	capmask_t granted, inheritable, ambient;
 };
 
@@ -48,8 +50,10 @@ struct txn {
 	pam_handle_t *pamh;
 	struct args args;
 	struct amb_user user;
+	bool resolved; /* user found: t->user.uid is the target's */
 	const char *service;
 	capmask_t grant;
+	struct program prog;
 	struct apply_choice choice;
 };
 
@@ -126,6 +130,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 		return PAM_USER_UNKNOWN;
 	}
 	rc = user_lookup(item, &t->user, &err);
+	t->resolved = rc > 0;
 	if (rc == 0) {
 		char shown[80];
 
@@ -164,13 +169,14 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 			   "their lines grant %s nothing; if they live in a directory, is it reachable?",
 			   t->user.nunknown, t->user.unknown_group, t->user.name);
 	t->grant = grant_total(&g, t->args.caps);
-	args_choose_apply(t->args.apply, t->service, &t->choice);
+	program_identify(&t->prog);
+	delivery_choose(t->args.apply, t->service, &t->prog, &t->choice);
 	if (t->args.debug) {
 		caps_format(t->grant, list, sizeof(list));
 		pam_syslog(pamh, LOG_DEBUG,
-			   "user %s (uid %u) service %s: %u file(s), %u matching line(s)%s, grant [%s], apply=%s: %s",
+			   "user %s (uid %u) service %s program %s%s: %u file(s), %u matching line(s)%s, grant [%s], apply=%s: %s",
 			   t->user.name, (unsigned)t->user.uid, t->service ? t->service : "?",
-			   nfiles, g.matched, g.veto ? ", vetoed by 'none'" : "", list,
+			   t->prog.exe, t->prog.threaded ? " (threaded)" : "", nfiles, g.matched, g.veto ? ", vetoed by 'none'" : "", list,
 			   args_mode_name(t->choice.mode), t->choice.why);
 	}
 	return t->grant ? PAM_SUCCESS : PAM_IGNORE;
@@ -186,26 +192,44 @@ static void notify(struct txn *t, int flags, const char *how, capmask_t caps)
 	pam_info(t->pamh, "pam_ambcaps: %s %s %s", t->user.name, how, list);
 }
 
-/* "now": I and A in this process. PAM_SUCCESS, or FAIL_CODE under strict. */
-static int apply_now(struct txn *t, int flags, bool ambient, int fail_code,
+/*
+ * I (and with AMBIENT, A) in this process. For a non-root target I becomes
+ * exactly the grant, empty when there is none: bits put there by anyone
+ * else (root's own, a container's PID 1, pam_cap, the previous user) never
+ * reach this user. LOUD: log what was granted. PAM_SUCCESS (PAM_IGNORE when
+ * the grant is empty), or FAIL_CODE.
+ */
+static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail_code,
 		     capmask_t *before_i, capmask_t *before_a)
 {
 	struct caps_plan plan;
 	struct amb_error err;
 	char list[1024];
-	int rc = caps_apply_now(t->grant, ambient, t->args.strict, &plan, before_i,
-				before_a, &err);
+	bool exact = t->user.uid != 0;
+	capmask_t bi = 0;
+	int rc = caps_apply_now(t->grant, (ambient ? CAPS_AMBIENT : 0) | (exact ? CAPS_EXACT : 0),
+				t->args.strict, &plan, &bi, before_a, &err);
 
+	if (before_i)
+		*before_i = bi;
 	if (rc < 0) {
 		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, t->user.name);
 		return fail_code;
 	}
+	if (exact && (bi & ~plan.ok)) {
+		caps_format(bi & ~plan.ok, list, sizeof(list));
+		pam_syslog(t->pamh, LOG_INFO,
+			   "dropped %s from the inheritable set: not granted to %s", list,
+			   t->user.name);
+	}
+	if (t->grant == 0)
+		return PAM_IGNORE;
 	log_refused(t->pamh, "", t->user.name, &plan);
 	if (rc > 0 && t->args.strict) {
 		pam_syslog(t->pamh, LOG_ERR, "strict: nothing granted to %s", t->user.name);
 		return fail_code;
 	}
-	if (plan.ok == 0)
+	if (plan.ok == 0 || !loud)
 		return PAM_SUCCESS;
 	caps_format(plan.ok, list, sizeof(list));
 	if (t->choice.needs_launcher)
@@ -319,33 +343,80 @@ static int defer_grant(struct txn *t, int flags)
 	return PAM_SUCCESS;
 }
 
+/*
+ * Whether a hook acts on the sets after prepare() answered RC: with a grant,
+ * with none, and for a non-root target also when the configuration was
+ * refused (its inheritable set is then emptied: the grant is nothing).
+ */
+static bool acts(struct txn *t, int rc)
+{
+	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
+		return true;
+	if (t->resolved && t->user.uid != 0) {
+		t->grant = 0;
+		return true;
+	}
+	return false;
+}
+
+/* Services where an administrator expects the deferred path. */
+static bool expects_defer(const char *service)
+{
+	static const char *const names[] = { "login", "remote", "su", "su-l", "runuser",
+					     "runuser-l", NULL };
+
+	for (const char *const *n = names; service && *n; n++)
+		if (strcmp(service, *n) == 0)
+			return true;
+	return false;
+}
+
+/* Say why the deferred path is not taken where one would expect it. */
+static void log_choice(struct txn *t)
+{
+	char exe[80];
+
+	if (!t->choice.refused &&
+	    !(t->choice.mode == APPLY_NOW && t->args.apply == APPLY_AUTO &&
+	      expects_defer(t->service)))
+		return;
+	pam_syslog(t->pamh, t->choice.refused ? LOG_ERR : LOG_NOTICE,
+		   "service %s, program %s%s: %s%s", t->service ? t->service : "?",
+		   printable(t->prog.exe, exe, sizeof(exe)),
+		   t->prog.threaded ? " (multi-threaded)" : "",
+		   t->choice.refused ? "apply=defer is refused: " : "not deferred: ", t->choice.why);
+}
+
 static int open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct txn t;
 	struct saved_sets *saved;
 	const void *old = NULL;
 	capmask_t bi = 0, ba = 0;
-	int rc = prepare(&t, pamh, argc, argv);
+	int rc = prepare(&t, pamh, argc, argv), arc;
+	bool defer;
 
-	if (rc != PAM_SUCCESS)
+	if (!acts(&t, rc))
 		goto out;
-	if (t.choice.refused)
-		pam_syslog(pamh, LOG_ERR, "service %s: %s", t.service ? t.service : "?",
-			   t.choice.why);
-	if (t.choice.mode == APPLY_DEFER && t.user.uid != 0) {
-		rc = defer_grant(&t, flags);
-		if (rc != -1)
-			goto out;
+	defer = rc == PAM_SUCCESS && t.choice.mode == APPLY_DEFER && t.user.uid != 0;
+	if (rc == PAM_SUCCESS)
+		log_choice(&t);
+	/* the opener's own I: exactly the grant; A only when applied here */
+	arc = apply_now(&t, flags, !defer, !defer, PAM_SESSION_ERR, &bi, &ba);
+	if (defer && arc == PAM_SUCCESS) {
+		arc = defer_grant(&t, flags);
+		if (arc == -1)
+			arc = apply_now(&t, flags, true, true, PAM_SESSION_ERR, NULL, NULL);
 	}
-	rc = apply_now(&t, flags, true, PAM_SESSION_ERR, &bi, &ba);
-	if (rc != PAM_SUCCESS)
-		goto out;
+	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
+		rc = arc;
 	if (pam_get_data(pamh, DATA_SAVED, &old) == PAM_SUCCESS && old != NULL)
 		goto out;
 	saved = malloc(sizeof(*saved));
 	if (saved == NULL)
 		goto out;
 	saved->pid = getpid();
+	saved->exact = t.user.uid != 0;
 	saved->granted = t.grant;
 	saved->inheritable = bi;
 	saved->ambient = ba;
@@ -356,16 +427,31 @@ out:
 	return rc;
 }
 
+/* In the process that deferred a grant, KEEPCAPS ends with the session or the credentials. */
+static void end_defer_here(pam_handle_t *pamh)
+{
+	const void *data = NULL;
+
+	if (pam_get_data(pamh, DATA_DEFER, &data) == PAM_SUCCESS && data != NULL &&
+	    ((const struct deferred *)data)->opener == getpid())
+		caps_set_keepcaps(false, NULL);
+}
+
 static int close_session(pam_handle_t *pamh)
 {
 	const void *data = NULL;
 	struct amb_error err;
 
+	end_defer_here(pamh);
 	if (pam_get_data(pamh, DATA_SAVED, &data) == PAM_SUCCESS && data != NULL) {
 		const struct saved_sets *saved = data;
+		int rc = 0;
 
-		if (saved->pid == getpid() &&
-		    caps_restore(saved->granted, saved->inheritable, saved->ambient, &err) != 0)
+		if (saved->pid == getpid())
+			rc = saved->exact ? caps_restore_exact(saved->inheritable, saved->ambient, &err)
+					  : caps_restore(saved->granted, saved->inheritable,
+							 saved->ambient, &err);
+		if (rc != 0)
 			pam_syslog(pamh, LOG_WARNING, "%s", err.msg);
 		pam_set_data(pamh, DATA_SAVED, NULL, NULL);
 	}
@@ -377,11 +463,20 @@ static int setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct txn t;
 	int rc;
 
-	if (flags & (PAM_DELETE_CRED | PAM_REFRESH_CRED))
+	if (flags & PAM_DELETE_CRED) {
+		end_defer_here(pamh);
+		return PAM_IGNORE;
+	}
+	if (flags & PAM_REFRESH_CRED)
 		return PAM_IGNORE;
 	rc = prepare(&t, pamh, argc, argv);
-	if (rc == PAM_SUCCESS)
-		rc = apply_now(&t, flags, t.choice.mode == APPLY_NOW, PAM_CRED_ERR, NULL, NULL);
+	if (acts(&t, rc)) {
+		int arc = apply_now(&t, flags, rc == PAM_SUCCESS && t.choice.mode == APPLY_NOW, true,
+				    PAM_CRED_ERR, NULL, NULL);
+
+		if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
+			rc = arc;
+	}
 	user_free(&t.user);
 	return rc;
 }

@@ -3,8 +3,11 @@
  * ambient set, for programs that switch to the user without ending the PAM
  * transaction there (sshd, sudo, cron). pam_ambcaps puts the grant in the
  * inheritable set; this program, installed with file-inheritable bits
- * (setcap all=i), receives exactly that in its permitted set, makes it
- * ambient and execs. With an empty inheritable set it grants nothing.
+ * (setcap all=i), receives the inheritable set in its permitted set. It
+ * trusts none of it: it computes its real user's grant from the
+ * configuration itself (the module's own reader, matcher and NSS lookup)
+ * and keeps only what is in its permitted set, the inheritable set and
+ * that grant; everything else leaves both sets before anything runs.
  *
  *   ambcaps-exec COMMAND [ARG...]
  *   ambcaps-exec            as sshd's ForceCommand: the user's shell, running
@@ -20,7 +23,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "caps.h"
+#include "conf.h"
+#include "grant.h"
+#include "match.h"
+#include "user.h"
 
 static const char *const sftp_servers[] = {
 	"/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server",
@@ -72,6 +80,74 @@ static int exec_user_shell(bool verbose)
 	return 127;
 }
 
+/* Every capability any line of the configuration grants (no NSS needed). */
+static int add_caps(const struct conf_rule *rule, void *ctx)
+{
+	if (!rule->none)
+		*(capmask_t *)ctx |= rule->caps;
+	return 0;
+}
+
+static void conf_source_of(const struct args *a, struct conf_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->file = a->conf;
+	src->file_optional = a->conf_is_default;
+	src->dir = a->confdir;
+	src->dir_optional = a->conf_is_default || a->confdir == NULL;
+	src->owner = 0;
+}
+
+/*
+ * The real user's grant from the module's default configuration, or -1
+ * with ERR (nothing may be kept then). First everything that no line
+ * grants leaves P and I; only then does NSS run.
+ */
+static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_error *err)
+{
+	struct args a;
+	struct conf_source src;
+	struct amb_user u;
+	struct match_user mu;
+	struct grant_query q;
+	struct grant g;
+	struct passwd pw, *res = NULL;
+	capmask_t any = 0, kept;
+	char buf[4096];
+	int rc;
+
+	*grant = 0;
+	if (args_parse(0, NULL, &a, err) != 0)
+		return -1;
+	conf_source_of(&a, &src);
+	if (conf_load(&src, add_caps, &any, NULL, err) != 0)
+		return -1;
+	if (caps_keep_only(any, &kept, NULL, err) != 0)
+		return -1;
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
+		amb_error_set(err, "uid %u has no user name (NSS)", (unsigned)getuid());
+		return -1;
+	}
+	snprintf(name, namelen, "%s", pw.pw_name);
+	rc = user_lookup(pw.pw_name, &u, err);
+	if (rc <= 0) {
+		if (rc == 0)
+			amb_error_set(err, "user %s is unknown to NSS", pw.pw_name);
+		return -1;
+	}
+	match_user_init(&mu, u.name, user_in_group, &u);
+	mu.resolve = user_resolve_groups;
+	memset(&q, 0, sizeof(q));
+	q.src = &src;
+	q.user = &mu;
+	rc = grant_compute(&q, &g, NULL, err);
+	user_free(&u);
+	if (rc != 0)
+		return -1;
+	*grant = grant_total(&g, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct caps_plan plan;
@@ -104,29 +180,55 @@ int main(int argc, char **argv)
 		return 126;
 	}
 
-	rc = caps_promote_inheritable(&raised, &inh, &plan, &err);
-	if (rc < 0) {
-		fprintf(stderr, "ambcaps-exec: %s; running without capabilities\n", err.msg);
+	if (getuid() == 0) {
+		/* root gets every capability at exec anyway: nothing to compute */
+		if (verbose)
+			fprintf(stderr, "ambcaps-exec: running as root, capabilities unchanged\n");
 	} else {
-		char list[1024];
+		capmask_t grant = 0, kept = 0;
+		char name[USER_MAX_NAME + 1] = "", list[1024];
 
-		for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
-			if (!(plan.refused & CAPMASK_BIT(bit)))
-				continue;
-			caps_name(bit, list, sizeof(list));
-			fprintf(stderr, "ambcaps-exec: cannot make %s ambient: %s\n", list,
-				caps_refusal_text(plan.why[bit]));
-		}
-		if (inh != 0 && raised == 0 && plan.refused == 0) {
-			if (caps_no_new_privs())
-				fprintf(stderr, "ambcaps-exec: no_new_privs is set (by sudo's NOEXEC, a "
-						"container runtime or a parent), so file capabilities are "
-						"inert and nothing can be made ambient\n");
-			else
-				fprintf(stderr, "ambcaps-exec: this program has no file-inheritable "
-						"capabilities; run: setcap all=i %s\n", argv[0]);
+		inh = caps_inheritable();
+		if (own_grant(&grant, name, sizeof(name), &err) != 0) {
+			struct amb_error ignored;
+
+			caps_keep_only(0, &kept, NULL, &ignored);
+			fprintf(stderr, "ambcaps-exec: %s; running without capabilities\n", err.msg);
+		} else if (caps_keep_only(grant, &kept, NULL, &err) != 0) {
+			fprintf(stderr, "ambcaps-exec: %s; running without capabilities\n", err.msg);
+		} else {
+			rc = kept ? caps_raise_ambient(kept, &plan, &err) : 0;
+			if (rc < 0)
+				fprintf(stderr, "ambcaps-exec: %s\n", err.msg);
+			else if (kept)
+				raised = plan.ok;
+			for (unsigned bit = 0; rc > 0 && bit < CAPMASK_BITS; bit++) {
+				if (!(plan.refused & CAPMASK_BIT(bit)))
+					continue;
+				caps_name(bit, list, sizeof(list));
+				fprintf(stderr, "ambcaps-exec: cannot make %s ambient: %s\n", list,
+					caps_refusal_text(plan.why[bit]));
+			}
+			if ((inh & grant) != 0 && kept == 0) {
+				if (caps_no_new_privs())
+					fprintf(stderr, "ambcaps-exec: no_new_privs is set (by a container "
+							"runtime, a sandbox or a parent), so file "
+							"capabilities are inert and nothing can be made "
+							"ambient\n");
+				else
+					fprintf(stderr, "ambcaps-exec: this program has no "
+							"file-inheritable capabilities; run: setcap all=i "
+							"%s\n", argv[0]);
+			}
 		}
 		if (verbose) {
+			caps_format(grant, list, sizeof(list));
+			fprintf(stderr, "ambcaps-exec: grant of %s: %s\n", name[0] ? name : "this user",
+				grant ? list : "(none)");
+			if (inh & ~kept) {
+				caps_format(inh & ~kept, list, sizeof(list));
+				fprintf(stderr, "ambcaps-exec: dropped, not granted: %s\n", list);
+			}
 			caps_format(raised, list, sizeof(list));
 			fprintf(stderr, "ambcaps-exec: ambient: %s\n", raised ? list : "(none)");
 		}

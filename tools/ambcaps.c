@@ -3,7 +3,7 @@
  * parser and matcher (no second implementation).
  *
  *   ambcaps check [--strict] [FILE...]
- *   ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE]
+ *   ambcaps show USER [--service NAME] [--program PATH] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE]
  *   ambcaps import-pam-cap [FILE]
  */
 #include "config.h"
@@ -22,6 +22,7 @@
 #include "args.h"
 #include "caps.h"
 #include "conf.h"
+#include "delivery.h"
 #include "grant.h"
 #include "match.h"
 #include "user.h"
@@ -36,7 +37,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ambcaps check [--strict] [--confdir DIR] [FILE...]\n"
 		"       ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR]\n"
-		"                         [--caps LIST] [--apply auto|now|defer]\n"
+		"                         [--caps LIST] [--apply auto|now|defer] [--program PATH]\n"
 		"       ambcaps import-pam-cap [FILE]\n"
 		"       ambcaps --help | --version\n"
 		"See ambcaps(8).\n");
@@ -352,7 +353,7 @@ static void on_rule(const struct conf_rule *rule, int matched, void *ctx)
 static int cmd_show(int argc, char **argv)
 {
 	const char *user = NULL, *service = NULL, *conf = NULL, *confdir = NULL;
-	const char *capsarg = NULL, *apply = NULL;
+	const char *capsarg = NULL, *apply = NULL, *program = NULL;
 	const char *modargv[8];
 	int modargc = 0, rc = 0;
 	char a_conf[4200], a_confdir[4200], a_caps[1100], a_apply[64], list[1024];
@@ -381,6 +382,8 @@ static int cmd_show(int argc, char **argv)
 			slot = &capsarg;
 		else if (strcmp(argv[i], "--apply") == 0)
 			slot = &apply;
+		else if (strcmp(argv[i], "--program") == 0)
+			slot = &program;
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "ambcaps show: unknown option '%s'\n", argv[i]);
 			return EXIT_USAGE;
@@ -478,18 +481,31 @@ static int cmd_show(int argc, char **argv)
 	caps_format(total, list, sizeof(list));
 	printf("grant: %s\n", total ? list : "nothing");
 	if (total) {
-		static const char *const common[] = { "login", "su", "su-l", "runuser", "sshd", "sudo", NULL };
+		/* the programs that usually run these services */
+		static const char *const common[][2] = {
+			{ "login", "/usr/bin/login" }, { "su", "/usr/bin/su" },
+			{ "su-l", "/usr/bin/su" },     { "runuser", "/usr/sbin/runuser" },
+			{ "sshd", "/usr/sbin/sshd" },  { "sudo", "/usr/bin/sudo" },
+			{ NULL, NULL },
+		};
 
-		if (service) {
-			args_choose_apply(a.apply, service, &choice);
-			printf("service %s: apply=%s%s: %s\n", service, args_mode_name(choice.mode),
+		for (size_t i = 0; common[i][0]; i++) {
+			struct program prog;
+			const char *svc = service ? service : common[i][0];
+			const char *exe = program;
+
+			for (size_t k = 0; exe == NULL && common[k][0]; k++)
+				if (strcmp(common[k][0], svc) == 0)
+					exe = common[k][1];
+			memset(&prog, 0, sizeof(prog));
+			snprintf(prog.exe, sizeof(prog.exe), "%s", exe ? exe : "(another program)");
+			prog.kind = exe ? program_kind_of_path(exe) : PROGRAM_OTHER;
+			delivery_choose(a.apply, svc, &prog, &choice);
+			printf("service %s, program %s: apply=%s%s: %s\n", svc, prog.exe,
+			       args_mode_name(choice.mode),
 			       choice.refused ? " (apply=defer refused)" : "", choice.why);
-		} else {
-			for (const char *const *sv = common; *sv; sv++) {
-				args_choose_apply(a.apply, *sv, &choice);
-				printf("service %-8s apply=%s: %s\n", *sv, args_mode_name(choice.mode),
-				       choice.why);
-			}
+			if (service)
+				break;
 		}
 	}
 out:

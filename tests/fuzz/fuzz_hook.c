@@ -20,6 +20,7 @@
 #include "args.h"
 #include "caps.h"
 #include "conf.h"
+#include "delivery.h"
 #include "grant.h"
 #include "match.h"
 
@@ -90,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct grant_query q;
 	struct grant gr;
 	struct apply_choice choice;
+	struct program prog;
 	struct caps_state st;
 	struct caps_plan plan;
 	FILE *f;
@@ -146,7 +148,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conf_load(&src, collect, NULL, NULL, &err);
 		if (total & ~named_caps)
 			abort(); /* never more than the file and caps= say */
-		args_choose_apply(a.apply, part[1], &choice);
+		memset(&prog, 0, sizeof(prog));
+		prog.kind = (enum program_kind)((unsigned char)part[3][0] % 4);
+		prog.threaded = ((unsigned char)part[3][0] & 4) != 0;
+		delivery_choose(a.apply, part[1], &prog, &choice);
+		if (choice.mode == APPLY_DEFER && (prog.kind == PROGRAM_OTHER || prog.threaded))
+			abort(); /* the deferred path only in su, runuser, login, single-threaded */
 		memset(&st, 0, sizeof(st));
 		memcpy(&st.permitted, part[3], strlen(part[3]) < 8 ? strlen(part[3]) : 8);
 		st.bounding = ~st.permitted;

@@ -436,3 +436,29 @@ long h_rss_kib(void)
 		fclose(f);
 	return kib;
 }
+
+const char *h_conf(const char *content)
+{
+	static char path[600], opt[700];
+
+	snprintf(path, sizeof(path), "%s/ambcaps.conf", h_newdir());
+	h_write(path, content, 0644);
+	snprintf(opt, sizeof(opt), "conf=%s", path);
+	return opt;
+}
+
+bool h_has_log(const struct h_result *r, int prio, const char *text)
+{
+	const char *line = r->log;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		const char *hit = strstr(line, text);
+
+		if (hit && hit < line + len && (prio < 0 || line[1] - '0' == prio))
+			return true;
+		line += len + (nl ? 1 : 0);
+	}
+	return false;
+}

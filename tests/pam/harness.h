@@ -80,6 +80,12 @@ void h_check(int cond, const char *what, const struct h_result *r);
 /* This process's resident memory, KiB. */
 long h_rss_kib(void);
 
+/* A fresh configuration file holding CONTENT; returns "conf=PATH" (static buffer). */
+const char *h_conf(const char *content);
+
+/* R's log has a line of priority PRIO (-1: any) containing TEXT. */
+bool h_has_log(const struct h_result *r, int prio, const char *text);
+
 /* Captured log text since the last h_log_take(). */
 const char *h_log_take(void);
 

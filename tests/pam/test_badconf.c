@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,7 @@ enum setup {
 	SYMLINK,        /* ambcaps.conf -> a good file */
 	FIFO, DIRECTORY,
 	DIR_0777, DIR_0775,  /* the directory holding ambcaps.conf */
+	ANCESTOR_0777,  /* a directory above that one, writable by all, not sticky */
 	MISSING,
 	OVERSIZE,       /* sparse file one byte over the limit */
 	DROPIN,         /* good ambcaps.conf, CONTENT is ambcaps.d/20-bad.conf */
@@ -68,6 +70,14 @@ static const struct bad cases[] = {
 	  "%s: directory is writable by group or others (mode 0777)" },
 	{ "parent_dir_group_writable", DIR_0775, "cap_net_raw alice\n", 0,
 	  "%s: directory is writable by group or others (mode 0775)" },
+	{ "ancestor_dir_world_writable", ANCESTOR_0777, "cap_net_raw alice\n", 0,
+	  "directory %s above it is writable by group or others (mode 0777)" },
+	/* conf=/etc/shadow by mistake: the hash never reaches the log */
+	{ "shadow_named_as_conf", PLAIN,
+	  "root:$y$j9T$Zq0LBIJ8pZsAGk0M0pNZ.1$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO:19700:0:99999:7:::\n", 0,
+	  "%s:1: (not shown: 95 bytes) is not followed by any user or group" },
+	{ "shadow_line_with_a_user", PLAIN, "root:$6$salt$hash:19700:0:99999:7::: alice\n", 0,
+	  "%s:1: (not shown: 36 bytes) is not a capability list (is this the right file?)" },
 	{ "missing_conf_file", MISSING, NULL, 0,
 	  "%s: cannot open: No such file or directory" },
 	{ "oversize_file", OVERSIZE, NULL, 0, "%s: larger than the limit of 16777216 bytes" },
@@ -187,6 +197,19 @@ static void run_case(void **state)
 		assert_int_equal(chmod(dir, c->setup == DIR_0777 ? 0777 : 0775), 0);
 		snprintf(offending, sizeof(offending), "%s", dir);
 		break;
+	case ANCESTOR_0777: {
+		char real[PATH_MAX];
+
+		snprintf(conf, sizeof(conf), "%s/sub", dir);
+		assert_int_equal(mkdir(conf, 0755), 0);
+		snprintf(conf, sizeof(conf), "%s/sub/ambcaps.conf", dir);
+		snprintf(opts, sizeof(opts), "conf=%s", conf);
+		write_n(conf, c->content, len, 0644);
+		assert_int_equal(chmod(dir, 0777), 0);
+		assert_non_null(realpath(dir, real));
+		snprintf(offending, sizeof(offending), "%.1000s", real);
+		break;
+	}
 	case MISSING:
 		break;
 	case OVERSIZE: {
@@ -248,6 +271,8 @@ static void run_case(void **state)
 	if (strncmp(r.log, "<3> ", 4) != 0 || strstr(r.log, expect) == NULL ||
 	    strstr(r.log, "configuration refused, nothing granted") == NULL)
 		fail_msg("%s: expected a LOG_ERR line with \"%s\", got:\n%s", c->name, expect, r.log);
+	if (strchr(r.log, '$') != NULL)
+		fail_msg("%s: the log shows the file's text:\n%s", c->name, r.log);
 
 	/* setcred refuses the same way */
 	h_run("svc", opts, "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);

@@ -56,27 +56,6 @@ static int setup(void **state)
 
 /* ---- hostile environments ---- */
 
-static void body_keepcaps_locked(void)
-{
-	struct h_result r;
-	char opt[800];
-
-	if (prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) != 0)
-		_exit(2);
-	h_run("su", conf_in(h_newdir(), "cap_net_raw alice\n", opt, sizeof(opt)), "alice",
-	      H_SESSION, 0, &r);
-	h_check(r.rc == PAM_SUCCESS, "rc", &r);
-	h_check(has(&r, "SECBIT_KEEP_CAPS_LOCKED is set: the deferred path is impossible, using apply=now"),
-	      "log names the locked securebit", &r);
-	h_check(r.amb == NRAW, "granted now instead", &r);
-	h_check(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) == 0, "KEEPCAPS untouched", &r);
-}
-
-static void keepcaps_locked_with_defer(void **state)
-{
-	(void)state;
-	h_in_child(body_keepcaps_locked);
-}
 
 static void body_no_setpcap(void)
 {
@@ -171,27 +150,6 @@ static void multithreaded_caller(void **state)
 	assert_int_equal(t.thread_amb, NRAW);  /* the calling thread */
 	assert_int_equal(t.main_amb, 0);       /* not the others */
 	assert_int_equal(t.child_amb, NRAW);   /* a child forked from that thread */
-	assert_int_equal(h_self_mask("CapAmb"), 0);
-}
-
-/* open_session twice with the deferred path: the second registration keeps KEEPCAPS */
-static void defer_registered_twice(void **state)
-{
-	struct pam_conv c = { h_conv, NULL };
-	pam_handle_t *pamh;
-	char opt[800];
-	const char *confdir;
-
-	(void)state;
-	confdir = h_service("su", conf_in(h_newdir(), "cap_net_raw alice\n", opt, sizeof(opt)),
-			    H_SESSION);
-	assert_int_equal(pam_start_confdir("su", "alice", &c, confdir, &pamh), PAM_SUCCESS);
-	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
-	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 1);
-	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
-	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 1); /* not cleared by the replacement */
-	pam_end(pamh, PAM_SUCCESS);
-	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0); /* the opener clears it at the end */
 	assert_int_equal(h_self_mask("CapAmb"), 0);
 }
 
@@ -346,10 +304,8 @@ static void thousand_dropins(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(keepcaps_locked_with_defer, setup),
 		cmocka_unit_test_setup(caller_without_setpcap, setup),
 		cmocka_unit_test_setup(multithreaded_caller, setup),
-		cmocka_unit_test_setup(defer_registered_twice, setup),
 		cmocka_unit_test_setup(replaced_by_symlink, setup),
 		cmocka_unit_test_setup(directory_made_writable, setup),
 		cmocka_unit_test_setup(truncated_to_zero, setup),

@@ -31,16 +31,7 @@
 
 static char opts[2048];
 
-/* Write CONTENT as a fresh config file; return "conf=PATH". */
-static const char *conf(const char *content)
-{
-	static char path[600], opt[700];
-
-	snprintf(path, sizeof(path), "%s/ambcaps.conf", h_newdir());
-	h_write(path, content, 0644);
-	snprintf(opt, sizeof(opt), "conf=%s", path);
-	return opt;
-}
+#define conf h_conf
 
 static int setup(void **state)
 {
@@ -49,22 +40,7 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A log line of priority PRIO (-1: any) containing TEXT. */
-static bool has_log(const struct h_result *r, int prio, const char *text)
-{
-	const char *line = r->log;
-
-	while (*line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		const char *hit = strstr(line, text);
-
-		if (hit && hit < line + len && (prio < 0 || line[1] - '0' == prio))
-			return true;
-		line += len + (nl ? 1 : 0);
-	}
-	return false;
-}
+#define has_log h_has_log
 
 #define assert_log_prio(r, prio, text) do { \
 	if (!has_log((r), (prio), (text))) \
@@ -316,7 +292,8 @@ static void debug_option(void **state)
 	(void)state;
 	snprintf(opts, sizeof(opts), "%s debug", conf("cap_net_raw alice\n"));
 	h_run("svc", opts, "alice", H_SESSION, 0, &r);
-	assert_log_prio(&r, 7, "user alice (uid 1001) service svc: 1 file(s), 1 matching line(s), grant [cap_net_raw], apply=now");
+	assert_log_prio(&r, 7, "user alice (uid 1001) service svc program /");
+	assert_log_prio(&r, 7, ": 1 file(s), 1 matching line(s), grant [cap_net_raw], apply=now");
 	h_run("svc", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
 	assert_false(has_log(&r, 7, ""));
 }
@@ -346,43 +323,114 @@ static void setcred_flags(void **state)
 	assert_int_equal(r.inh, 0);
 }
 
-static void setcred_defer_service_sets_inheritable_only(void **state)
+/* service names do not choose the deferred path: the program does (see test_defer) */
+static void service_login_elsewhere_is_applied_now(void **state)
 {
 	struct h_result r;
 
 	(void)state;
-	/* su's setcred runs as root before the fork: I survives the uid switch, A would not */
+	/* systemd's PAMName=login, machinectl shell: not login, so no KEEPCAPS */
+	h_run("login", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	assert_int_equal(r.inh, NRAW);
+	assert_log_prio(&r, 5, "service login, program /");
+	assert_log_prio(&r, 5, "not deferred: the deferred path is taken only in su, runuser and login");
+	assert_false(has_log(&r, -1, "(deferred)"));
+	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0);
+	/* setcred of a "su" service in another program raises A too: it is applied here */
+	h_reset_caps();
 	h_run("su", conf("cap_net_raw alice\n"), "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
 	assert_int_equal(r.rc, PAM_SUCCESS);
 	assert_int_equal(r.inh, NRAW);
-	assert_int_equal(r.amb, 0);
-}
-
-static void defer_refused_for_sshd(void **state)
-{
-	struct h_result r;
-
-	(void)state;
-	snprintf(opts, sizeof(opts), "%s apply=defer", conf("cap_net_raw alice\n"));
-	h_run("sshd", opts, "alice", H_SESSION, 0, &r);
-	assert_int_equal(r.rc, PAM_SUCCESS);
 	assert_int_equal(r.amb, NRAW);
-	assert_log_prio(&r, 3, "service sshd: apply=defer is refused for this service");
-	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0);
 }
 
-static void defer_in_opener_keeps_nothing(void **state)
+static void defer_refused_outside_su_runuser_login(void **state)
+{
+	static const char *const services[] = { "sshd", "login", "custom", NULL };
+	struct h_result r;
+
+	(void)state;
+	for (const char *const *svc = services; *svc; svc++) {
+		h_reset_caps();
+		snprintf(opts, sizeof(opts), "%s apply=defer", conf("cap_net_raw alice\n"));
+		h_run(*svc, opts, "alice", H_SESSION, 0, &r);
+		if (r.rc != PAM_SUCCESS)
+			fail_msg("%s: rc %d\n%s", *svc, r.rc, r.log);
+		assert_int_equal(r.amb, NRAW);
+		assert_log_prio(&r, 3, "apply=defer is refused: ");
+		assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0);
+	}
+}
+
+/* ---- the inheritable set of a non-root target is exactly its grant ---- */
+
+#define SADM BIT(CAP_SYS_ADMIN)
+
+static void foreign_inheritable_bits_leave(void **state)
+{
+	struct h_result r;
+	const char *o;
+
+	(void)state;
+	o = conf("cap_net_raw alice\nnone mallory\ncap_net_raw mallory\n");
+	/* someone else's bits (a container's PID 1, root's own, the previous user's) */
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", o, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.inh, NRAW);
+	assert_int_equal(r.amb, NRAW);
+	assert_int_equal(r.child_inh, NRAW);
+	assert_int_equal(r.child_amb, NRAW);
+	assert_log_prio(&r, 6, "dropped cap_sys_admin from the inheritable set: not granted to alice");
+	/* the opener gets its own sets back when the session closes */
+	assert_int_equal(r.inh_after, SADM);
+	assert_int_equal(r.amb_after, SADM);
+	/* no grant, a veto: an empty inheritable set */
+	h_run("svc", o, "carol", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.amb, 0);
+	assert_int_equal(r.child_inh, 0);
+	assert_int_equal(r.inh_after, SADM);
+	h_run("svc", o, "mallory", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.child_inh, 0);
+	/* setcred has no close: what it set stays */
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", o, "carol", H_SETCRED, PAM_REINITIALIZE_CRED, &r);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.inh_after, 0);
+	/* a refused configuration grants nothing, and leaves nothing either */
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", conf("cap_bogus alice\n"), "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_SERVICE_ERR);
+	assert_int_equal(r.inh, 0);
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", conf("cap_bogus alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SERVICE_ERR);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.child_inh, 0);
+	assert_int_equal(r.inh_after, SADM);
+}
+
+static void root_target_is_only_added_to(void **state)
 {
 	struct h_result r;
 
 	(void)state;
-	/* the opener never qualifies for the deferred apply; KEEPCAPS is cleared at pam_end */
-	h_run("su", conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", conf("cap_net_raw root\n"), "root", H_SETCRED, PAM_ESTABLISH_CRED, &r);
 	assert_int_equal(r.rc, PAM_SUCCESS);
-	assert_int_equal(r.amb, 0);
-	assert_log(&r, "granting cap_net_raw to alice when the session starts (deferred)");
-	assert_int_equal(prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0), 0);
-	assert_int_equal(r.amb_after, 0);
+	assert_int_equal(r.inh, SADM | NRAW);
+	/* an unknown user: nothing known, nothing touched */
+	h_reset_caps();
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", conf("cap_net_raw alice\n"), "nosuchuser", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+	assert_int_equal(r.inh, SADM);
 }
 
 static void body_bounding(void)
@@ -510,9 +558,10 @@ int main(void)
 		cmocka_unit_test_setup(notify_option, setup),
 		cmocka_unit_test_setup(debug_option, setup),
 		cmocka_unit_test_setup(setcred_flags, setup),
-		cmocka_unit_test_setup(setcred_defer_service_sets_inheritable_only, setup),
-		cmocka_unit_test_setup(defer_refused_for_sshd, setup),
-		cmocka_unit_test_setup(defer_in_opener_keeps_nothing, setup),
+		cmocka_unit_test_setup(service_login_elsewhere_is_applied_now, setup),
+		cmocka_unit_test_setup(defer_refused_outside_su_runuser_login, setup),
+		cmocka_unit_test_setup(foreign_inheritable_bits_leave, setup),
+		cmocka_unit_test_setup(root_target_is_only_added_to, setup),
 		cmocka_unit_test_setup(outside_bounding_set, setup),
 		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),
 		cmocka_unit_test_setup(not_permitted, setup),

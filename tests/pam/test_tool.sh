@@ -77,8 +77,10 @@ expect "show: the whole grant" 0 "^grant: cap_net_bind_service,cap_sys_admin$" -
 expect "show: a grant through a group" 0 "$C:1 \(@webdevs\)" -- "$AMBCAPS" show bob --conf "$C"
 expect "show: a veto" 0 "vetoed by: $C:5 \(mallory\): nothing is granted" -- "$AMBCAPS" show mallory --conf "$C"
 expect "show: caps= is counted" 0 "cap_sys_nice +caps= argument" -- "$AMBCAPS" show alice --conf "$C" --caps sys_nice
-expect "show --service sshd: the delivery path" 0 "service sshd: apply=now: .*ambcaps-exec" -- "$AMBCAPS" show alice --conf "$C" --service sshd
-expect "show --service su: deferred" 0 "service su: apply=defer" -- "$AMBCAPS" show alice --conf "$C" --service su
+expect "show --service sshd: the delivery path" 0 "service sshd, program /usr/sbin/sshd: apply=now: .*ambcaps-exec" -- "$AMBCAPS" show alice --conf "$C" --service sshd
+expect "show --service su: deferred" 0 "service su, program /usr/bin/su: apply=defer" -- "$AMBCAPS" show alice --conf "$C" --service su
+expect "show --service login --program systemd: not deferred" 0 "service login, program /usr/lib/systemd/systemd: apply=now: the deferred path is taken only in su, runuser and login" -- "$AMBCAPS" show alice --conf "$C" --service login --program /usr/lib/systemd/systemd
+expect "show --apply defer --service sudo: refused" 0 "service sudo, program /usr/bin/sudo: apply=now \\(apply=defer refused\\)" -- "$AMBCAPS" show alice --conf "$C" --service sudo --apply defer
 expect "show: an unknown user" 3 "'nosuch' is unknown to NSS" -- "$AMBCAPS" show nosuch --conf "$C"
 expect "show: a broken configuration" 1 "$B:2: unknown capability 'cap_bogus'" -- "$AMBCAPS" show alice --conf "$B"
 expect "show: a bad option" 2 "unknown option '--bogus'" -- "$AMBCAPS" show alice --bogus

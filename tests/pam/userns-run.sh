@@ -1,8 +1,15 @@
 #!/bin/sh
 # Run a libpam-level test program in a fresh user namespace (root inside,
 # nothing real outside), with nss_wrapper's users and groups.
-# Usage: userns-run.sh PROGRAM [ARGS]
+# Usage: userns-run.sh [--as PATH] PROGRAM [ARGS]
+#   --as PATH   bind-mount PROGRAM over PATH (e.g. /usr/bin/su) in a private
+#               mount namespace and run it from there: the module recognises
+#               su, runuser and login by their executable
 set -u
+as=""
+if [ "${1:-}" = "--as" ]; then
+	as=$2; shift 2
+fi
 prog=$1; shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=${AMBCAPS_BUILDDIR:-$(pwd)}
@@ -22,6 +29,16 @@ if ! unshare -Ur true 2>/dev/null; then
 	echo "1..0 # SKIP cannot create a user namespace here (unshare -Ur failed)"
 	exit 0
 fi
+# the module wants every directory above its configuration owned by root; in
+# the namespace of a non-root user the real root's "/" shows as uid 65534
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP the libpam level runs as root (in a user namespace, / must be root's)"
+	exit 0
+fi
+if [ -n "$as" ] && [ ! -f "$as" ]; then
+	echo "1..0 # SKIP $as is not here to stand in for"
+	exit 0
+fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ambcaps-pam.XXXXXX") || exit 99
 trap 'rm -rf "$dir"' EXIT INT TERM
 chmod 0700 "$dir"
@@ -37,4 +54,10 @@ else
 fi
 export AMBCAPS_TEST_DIR="$dir" AMBCAPS_MODULE="$module"
 export NSS_WRAPPER_PASSWD="$dir/passwd" NSS_WRAPPER_GROUP="$dir/group"
-unshare -Ur env LD_PRELOAD="$nsswrap" "$prog" "$@"
+if [ -n "$as" ]; then
+	prog=$(cd "$(dirname "$prog")" && pwd)/$(basename "$prog")
+	unshare -Urm sh -c 'mount --bind "$1" "$2" && shift 2 && exec env LD_PRELOAD="$0" "$@"' \
+		"$nsswrap" "$prog" "$as" "$as" "$@"
+else
+	unshare -Ur env LD_PRELOAD="$nsswrap" "$prog" "$@"
+fi

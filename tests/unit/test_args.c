@@ -1,4 +1,4 @@
-/* Unit tests of args.c: module options and the choice of delivery path. */
+/* Unit tests of args.c: module options. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -76,50 +76,12 @@ static void bad_options(void **state)
 	}
 }
 
-static void delivery_path(void **state)
-{
-	static const struct { enum apply_mode req; const char *svc; enum apply_mode mode; bool refused; } t[] = {
-		{ APPLY_AUTO, "login", APPLY_DEFER, false },
-		{ APPLY_AUTO, "su", APPLY_DEFER, false },
-		{ APPLY_AUTO, "su-l", APPLY_DEFER, false },
-		{ APPLY_AUTO, "runuser", APPLY_DEFER, false },
-		{ APPLY_AUTO, "runuser-l", APPLY_DEFER, false },
-		{ APPLY_AUTO, "sshd", APPLY_NOW, false },
-		{ APPLY_AUTO, "sudo", APPLY_NOW, false },
-		{ APPLY_AUTO, "pamtester", APPLY_NOW, false },
-		{ APPLY_AUTO, NULL, APPLY_NOW, false },
-		{ APPLY_AUTO, "sulogin", APPLY_NOW, false },
-		{ APPLY_NOW, "su", APPLY_NOW, false },
-		{ APPLY_DEFER, "other", APPLY_DEFER, false },
-		{ APPLY_DEFER, "sshd", APPLY_NOW, true },
-		{ APPLY_DEFER, "sshd-session", APPLY_NOW, true },
-		{ APPLY_DEFER, "sudo-i", APPLY_NOW, true },
-		{ APPLY_DEFER, "cron", APPLY_NOW, true },
-		{ APPLY_DEFER, "crond", APPLY_NOW, true },
-		{ APPLY_DEFER, "systemd-user", APPLY_NOW, true },
-		{ APPLY_DEFER, "systemd-run0", APPLY_NOW, true },
-	};
-	struct apply_choice c;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		args_choose_apply(t[i].req, t[i].svc, &c);
-		if (c.mode != t[i].mode || c.refused != t[i].refused)
-			fail_msg("%s/%s: got %s refused=%d", args_mode_name(t[i].req),
-				 t[i].svc ? t[i].svc : "(null)", args_mode_name(c.mode), c.refused);
-		assert_non_null(c.why);
-		assert_int_equal(c.needs_launcher, t[i].refused || (t[i].svc && (!strcmp(t[i].svc, "sshd") ||
-				 !strcmp(t[i].svc, "sudo"))));
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(every_option),
 		cmocka_unit_test(bad_options),
-		cmocka_unit_test(delivery_path),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);

@@ -190,7 +190,7 @@ static void apply_now_grants(void **state)
 	capmask_t bi = 99, ba = 99;
 
 	(void)state;
-	assert_int_equal(caps_apply_now(RAW | BIND, true, false, &plan, &bi, &ba, &err), 0);
+	assert_int_equal(caps_apply_now(RAW | BIND, CAPS_AMBIENT, false, &plan, &bi, &ba, &err), 0);
 	assert_int_equal(k.i, RAW | BIND);
 	assert_int_equal(k.a, RAW | BIND);
 	assert_int_equal(k.p, ALL);
@@ -198,7 +198,7 @@ static void apply_now_grants(void **state)
 	assert_int_equal(ba, 0);
 	/* inheritable only */
 	kernel_root();
-	assert_int_equal(caps_apply_now(RAW, false, false, &plan, NULL, NULL, &err), 0);
+	assert_int_equal(caps_apply_now(RAW, 0, false, &plan, NULL, NULL, &err), 0);
 	assert_int_equal(k.i, RAW);
 	assert_int_equal(k.a, 0);
 }
@@ -210,13 +210,13 @@ static void apply_now_partial_and_strict(void **state)
 
 	(void)state;
 	k.b = ALL & ~TIME;
-	assert_int_equal(caps_apply_now(RAW | TIME, true, false, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(caps_apply_now(RAW | TIME, CAPS_AMBIENT, false, &plan, NULL, NULL, &err), 1);
 	assert_int_equal(k.i, RAW);
 	assert_int_equal(k.a, RAW);
 	assert_int_equal(plan.refused, TIME);
 	kernel_root();
 	k.b = ALL & ~TIME;
-	assert_int_equal(caps_apply_now(RAW | TIME, true, true, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(caps_apply_now(RAW | TIME, CAPS_AMBIENT, true, &plan, NULL, NULL, &err), 1);
 	assert_int_equal(k.i, 0);
 	assert_int_equal(k.a, 0);
 	assert_int_equal(k.set_calls, 0);
@@ -230,7 +230,7 @@ static void apply_now_capset_fails(void **state)
 	(void)state;
 	k.fail_set_call = 1;
 	k.fail_set_errno = EPERM;
-	assert_int_equal(caps_apply_now(RAW, true, false, &plan, NULL, NULL, &err), -1);
+	assert_int_equal(caps_apply_now(RAW, CAPS_AMBIENT, false, &plan, NULL, NULL, &err), -1);
 	assert_string_equal(err.msg, "cannot set the inheritable set: Operation not permitted");
 	assert_int_equal(k.i, 0);
 	assert_int_equal(k.a, 0);
@@ -244,7 +244,7 @@ static void apply_now_raise_fails(void **state)
 	(void)state;
 	k.raise_fail = RAW;
 	k.raise_errno = EINVAL;
-	assert_int_equal(caps_apply_now(RAW | BIND, true, false, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(caps_apply_now(RAW | BIND, CAPS_AMBIENT, false, &plan, NULL, NULL, &err), 1);
 	assert_int_equal(plan.why[CAP_NET_RAW], CAPS_KERNEL_REFUSED);
 	assert_int_equal(plan.err[CAP_NET_RAW], EINVAL);
 	assert_int_equal(plan.ok, BIND);
@@ -253,7 +253,7 @@ static void apply_now_raise_fails(void **state)
 	kernel_root();
 	k.raise_fail = RAW;
 	k.raise_errno = EINVAL;
-	assert_int_equal(caps_apply_now(RAW | BIND, true, true, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(caps_apply_now(RAW | BIND, CAPS_AMBIENT, true, &plan, NULL, NULL, &err), 1);
 	assert_int_equal(plan.ok, 0);
 	assert_int_equal(k.a, 0);
 	assert_int_equal(k.i, 0);
@@ -289,8 +289,100 @@ static void deferred_trims_to_grant(void **state)
 	assert_int_equal(k.p, BIND);
 	assert_int_equal(k.e, 0);
 	assert_int_equal(k.a, BIND);
-	assert_int_equal(k.i, BIND | B(CAP_SYS_NICE));
+	assert_int_equal(k.i, BIND); /* someone else's inheritable bit does not stay */
 	assert_int_equal(k.keepcaps, 0);
+}
+
+static void apply_now_exact_inheritable(void **state)
+{
+	struct caps_plan plan;
+	struct amb_error err;
+	capmask_t bi = 0, ba = 0;
+
+	(void)state;
+	/* foreign bits in I (a container's PID 1, the previous user) leave it */
+	k.i = k.a = RAW | TIME;
+	assert_int_equal(caps_apply_now(BIND, CAPS_AMBIENT | CAPS_EXACT, false, &plan, &bi, &ba, &err), 0);
+	assert_int_equal(k.i, BIND);
+	assert_int_equal(k.a, BIND);
+	assert_int_equal(bi, RAW | TIME);
+	assert_int_equal(ba, RAW | TIME);
+	/* no grant: an empty I */
+	k.i = RAW | TIME;
+	k.a = RAW;
+	assert_int_equal(caps_apply_now(0, CAPS_EXACT, false, &plan, NULL, NULL, &err), 0);
+	assert_int_equal(k.i, 0);
+	assert_int_equal(k.a, 0);
+	/* without CAPS_EXACT (a root target) I is only added to */
+	k.i = TIME;
+	assert_int_equal(caps_apply_now(BIND, 0, false, &plan, NULL, NULL, &err), 0);
+	assert_int_equal(k.i, BIND | TIME);
+	/* strict with a refusal: nothing granted, and nothing else either */
+	kernel_root();
+	k.b = ALL & ~TIME;
+	k.i = RAW;
+	assert_int_equal(caps_apply_now(BIND | TIME, CAPS_AMBIENT | CAPS_EXACT, true, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(k.i, 0);
+	assert_int_equal(k.a, 0);
+	/* a kernel refusal of the ambient raise: the cap leaves the exact I too */
+	kernel_root();
+	k.i = TIME;
+	k.raise_fail = RAW;
+	k.raise_errno = EINVAL;
+	assert_int_equal(caps_apply_now(RAW | BIND, CAPS_AMBIENT | CAPS_EXACT, false, &plan, NULL, NULL, &err), 1);
+	assert_int_equal(k.i, BIND);
+	assert_int_equal(k.a, BIND);
+}
+
+static void restore_exact(void **state)
+{
+	struct amb_error err;
+
+	(void)state;
+	/* root's opener gets back what it had, foreign bits included */
+	k.i = k.a = BIND;
+	assert_int_equal(caps_restore_exact(RAW | TIME, RAW, &err), 0);
+	assert_int_equal(k.i, RAW | TIME);
+	assert_int_equal(k.a, RAW);
+	/* a non-root opener cannot raise I again: it only lowers */
+	kernel_root();
+	k.p = k.e = 0;
+	k.i = BIND;
+	assert_int_equal(caps_restore_exact(RAW, 0, &err), 0);
+	assert_int_equal(k.i, 0);
+}
+
+static void keep_only(void **state)
+{
+	struct amb_error err;
+	capmask_t kept = 99, inh = 0;
+
+	(void)state;
+	/* the launcher after exec with all=i: P = I; only the grant stays, in P and I */
+	k.p = k.i = RAW | BIND | B(CAP_SYS_ADMIN);
+	k.e = 0;
+	assert_int_equal(caps_keep_only(BIND | TIME, &kept, &inh, &err), 0);
+	assert_int_equal(kept, BIND);
+	assert_int_equal(inh, RAW | BIND | B(CAP_SYS_ADMIN));
+	assert_int_equal(k.p, BIND);
+	assert_int_equal(k.i, BIND);
+	assert_int_equal(k.e, 0);
+	/* a bit in I the launcher did not receive in P leaves I as well */
+	k.p = RAW;
+	k.i = RAW | BIND;
+	assert_int_equal(caps_keep_only(RAW | BIND, &kept, NULL, &err), 0);
+	assert_int_equal(kept, RAW);
+	assert_int_equal(k.i, RAW);
+	/* nothing allowed: nothing left */
+	assert_int_equal(caps_keep_only(0, &kept, NULL, &err), 0);
+	assert_int_equal(k.p | k.i | k.e, 0);
+	/* capset fails: everything is dropped all the same */
+	k.p = k.i = RAW | BIND;
+	k.fail_set_call = k.set_calls + 1;
+	k.fail_set_errno = ENOMEM;
+	assert_int_equal(caps_keep_only(BIND, &kept, NULL, &err), -1);
+	assert_int_equal(k.p | k.i, 0);
+	assert_int_equal(kept, 0);
 }
 
 static void deferred_failure_drops_everything(void **state)
@@ -372,6 +464,9 @@ int main(void)
 		cmocka_unit_test_setup(apply_now_raise_fails, reset),
 		cmocka_unit_test_setup(restore_only_lowers, reset),
 		cmocka_unit_test_setup(deferred_trims_to_grant, reset),
+		cmocka_unit_test_setup(apply_now_exact_inheritable, reset),
+		cmocka_unit_test_setup(restore_exact, reset),
+		cmocka_unit_test_setup(keep_only, reset),
 		cmocka_unit_test_setup(deferred_failure_drops_everything, reset),
 		cmocka_unit_test_setup(deferred_strict_refusal, reset),
 		cmocka_unit_test_setup(names, reset),

@@ -31,7 +31,8 @@ static void nothing_else(void **state)
 		"conf_parse_buffer", "conf_parse_caps", "conf_load", "conf_parse_file",
 		"conf_list_dropins", "caps_apply_now", "caps_apply_deferred", "caps_restore",
 		"caps_from_name", "caps_read_state", "caps_set_keepcaps", "match_rule",
-		"grant_fold", "grant_total", "grant_compute", "args_parse", "args_choose_apply",
+		"grant_fold", "grant_total", "grant_compute", "args_parse", "delivery_choose",
+		"program_identify", "caps_keep_only",
 		"user_lookup", "user_in_group", "amb_error_set",
 		"pam_sm_acct_mgmt", "pam_sm_chauthtok",
 	};

@@ -1,0 +1,243 @@
+#include "config.h"
+
+/*
+ * The deferred path through real libpam, in a user namespace, with this
+ * program standing where su is: userns-run.sh --as /usr/bin/su bind-mounts
+ * it over /usr/bin/su and runs it from there, so the module sees the
+ * executable su would be. The user's own process (after the uid switch) is
+ * the root level's to test: a user namespace maps no other uid.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <security/pam_appl.h>
+
+#include "harness.h"
+
+#define NRAW BIT(CAP_NET_RAW)
+#define SADM BIT(CAP_SYS_ADMIN)
+
+#define assert_log_prio(r, prio, text) do { \
+	if (!h_has_log((r), (prio), (text))) \
+		fail_msg("log lacks <%d> \"%s\":\n%s", (prio), (text), (r)->log); \
+} while (0)
+
+static int keepcaps(void)
+{
+	return prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	h_reset_caps();
+	return 0;
+}
+
+static void runs_as_su(void **state)
+{
+	char exe[256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	(void)state;
+	assert_true(n > 0);
+	exe[n] = '\0';
+	assert_string_equal(exe, "/usr/bin/su");
+}
+
+static void open_session_defers(void **state)
+{
+	static const char *const services[] = { "su", "su-l", "any-name-su-uses", NULL };
+	struct h_result r;
+
+	(void)state;
+	for (const char *const *svc = services; *svc; svc++) {
+		h_reset_caps();
+		h_run(*svc, h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+		assert_int_equal(r.rc, PAM_SUCCESS);
+		assert_log_prio(&r, 6, "granting cap_net_raw to alice when the session starts (deferred)");
+		/* the opener (root) keeps the grant in I only; A waits for the user's process */
+		assert_int_equal(r.inh, NRAW);
+		assert_int_equal(r.amb, 0);
+		/* close_session and the opener's pam_end leave no KEEPCAPS behind */
+		assert_int_equal(keepcaps(), 0);
+		assert_int_equal(r.amb_after, 0);
+	}
+}
+
+static void setcred_sets_inheritable_only(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	/* su's setcred runs as root before the fork: I survives the uid switch, A would not */
+	h_raise(CAP_SYS_ADMIN);
+	h_run("su", h_conf("cap_net_raw alice\n"), "alice", H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.inh, NRAW);
+	assert_int_equal(r.amb, 0);
+	assert_int_equal(keepcaps(), 0);
+}
+
+static void foreign_bits_leave_the_opener_and_come_back(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_raise(CAP_SYS_ADMIN);
+	h_run("su", h_conf("cap_net_raw alice\n"), "carol", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_IGNORE);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.child_inh, 0);
+	assert_int_equal(keepcaps(), 0);
+	assert_int_equal(r.inh_after, SADM);
+}
+
+/* KEEPCAPS lasts exactly as long as the session in the process that opened it */
+static void keepcaps_ends_with_the_session(void **state)
+{
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh;
+	const char *confdir;
+
+	(void)state;
+	confdir = h_service("su", h_conf("cap_net_raw alice\n"), H_SESSION);
+	assert_int_equal(pam_start_confdir("su", "alice", &c, confdir, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 1);
+	assert_int_equal(pam_close_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 0); /* a setuid after close keeps nothing */
+	/* a second registration (the hook ran twice) keeps it until the end */
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 1);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 0);
+	assert_int_equal(h_self_mask("CapAmb"), 0);
+}
+
+static void keepcaps_ends_with_the_credentials(void **state)
+{
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh;
+	const char *confdir;
+	char dir[600];
+
+	(void)state;
+	/* one service, both hooks: auth (for setcred) and session */
+	snprintf(dir, sizeof(dir), "%s", h_service("su", h_conf("cap_net_raw alice\n"), H_SESSION));
+	{
+		char path[700];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/su", dir);
+		f = fopen(path, "a");
+		assert_non_null(f);
+		fprintf(f, "auth required %s %s\n", h_module(), h_conf("cap_net_raw alice\n"));
+		fclose(f);
+	}
+	confdir = dir;
+	assert_int_equal(pam_start_confdir("su", "alice", &c, confdir, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 1);
+	pam_setcred(pamh, PAM_DELETE_CRED);
+	assert_int_equal(keepcaps(), 0);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 0);
+}
+
+static void body_keepcaps_locked(void)
+{
+	struct h_result r;
+
+	if (prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS_LOCKED, 0, 0, 0) != 0)
+		_exit(2);
+	h_run("su", h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	h_check(r.rc == PAM_SUCCESS, "rc", &r);
+	h_check(h_has_log(&r, 3, "SECBIT_KEEP_CAPS_LOCKED is set: the deferred path is impossible, using apply=now"),
+		"log names the locked securebit", &r);
+	h_check(r.amb == NRAW, "granted now instead", &r);
+	h_check(keepcaps() == 0, "KEEPCAPS untouched", &r);
+}
+
+static void keepcaps_locked(void **state)
+{
+	(void)state;
+	h_in_child(body_keepcaps_locked);
+}
+
+static int gate[2];
+
+static void *waiting(void *arg)
+{
+	char ch;
+
+	while (read(gate[0], &ch, 1) < 0)
+		;
+	return arg;
+}
+
+/* KEEPCAPS is per thread: a multi-threaded caller never gets the deferred path */
+static void threaded_caller_is_applied_now(void **state)
+{
+	struct h_result r;
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(pipe(gate), 0);
+	assert_int_equal(pthread_create(&th, NULL, waiting, NULL), 0);
+	h_run("su", h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(write(gate[1], "x", 1), 1);
+	pthread_join(th, NULL);
+	close(gate[0]);
+	close(gate[1]);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	assert_log_prio(&r, 5, "program /usr/bin/su (multi-threaded): not deferred");
+	assert_false(h_has_log(&r, -1, "(deferred)"));
+	assert_int_equal(keepcaps(), 0);
+}
+
+static void apply_now_in_su(void **state)
+{
+	struct h_result r;
+	char opt[800];
+
+	(void)state;
+	snprintf(opt, sizeof(opt), "%s apply=now", h_conf("cap_net_raw alice\n"));
+	h_run("su", opt, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	assert_false(h_has_log(&r, -1, "(deferred)"));
+	assert_int_equal(keepcaps(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(runs_as_su, setup),
+		cmocka_unit_test_setup(open_session_defers, setup),
+		cmocka_unit_test_setup(setcred_sets_inheritable_only, setup),
+		cmocka_unit_test_setup(foreign_bits_leave_the_opener_and_come_back, setup),
+		cmocka_unit_test_setup(keepcaps_ends_with_the_session, setup),
+		cmocka_unit_test_setup(keepcaps_ends_with_the_credentials, setup),
+		cmocka_unit_test_setup(keepcaps_locked, setup),
+		cmocka_unit_test_setup(threaded_caller_is_applied_now, setup),
+		cmocka_unit_test_setup(apply_now_in_su, setup),
+	};
+
+	h_init();
+	return cmocka_run_group_tests_name("deferred path", tests, NULL, NULL);
+}
