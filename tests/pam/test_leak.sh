@@ -16,6 +16,16 @@ n=$((n + 1))
 printf '%s\n' "$out" | grep '^#'
 if [ $rc = 0 ]; then echo "ok $n - $(printf '%s\n' "$out" | sed -n 's/^ok 1 - //p')"; else failed=$((failed + 1)); echo "not ok $n - memory"; printf '%s\n' "$out" | sed 's/^/# /'; fi
 
+# the same loop from where su stands: the deferred path registers and ends every time
+n=$((n + 1))
+out=$(unshare --mount sh -c 'mount --bind ./tests/pam/txn_loop /usr/bin/su && exec /usr/bin/su "$@"' \
+	txn_loop "${AMBCAPS_LOOP_N:-5000}" 2048 2>&1); rc=$?
+if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q '^# deferred: [1-9]'; then
+	echo "ok $n - as su: $(printf '%s\n' "$out" | sed -n 's/^ok 1 - //p')"
+else
+	failed=$((failed + 1)); echo "not ok $n - memory, as su"; printf '%s\n' "$out" | sed 's/^/# /'
+fi
+
 n=$((n + 1))
 if ! command -v valgrind >/dev/null; then
 	failed=$((failed + 1)); echo "not ok $n - valgrind is installed"

@@ -6,6 +6,10 @@
 # touched, and every process the test starts dies with the namespace.
 #
 # TAP: ok/not_ok/skip_all/done_testing print the protocol.
+#
+# AMBCAPS_WORLD=stock (default) or nopamcap: with or without Debian's stock
+# "auth optional pam_cap.so" (see setup_world); the *_nopamcap.sh tests run
+# a test in the second world.
 
 set -u
 builddir=${AMBCAPS_BUILDDIR:-$(pwd)}
@@ -96,7 +100,13 @@ setup_world() {
 	# Debian's stock stack with libpam-cap installed: "auth optional pam_cap.so"
 	# in common-auth, "none *" in capability.conf (its setcred clears the
 	# inheritable set). Make sure the test world has it.
-	if ! grep -q 'pam_cap\.so' "$T/pam.d/common-auth" && [ -n "$(ls /lib/*/security/pam_cap.so /usr/lib/*/security/pam_cap.so 2>/dev/null)" ]; then
+	# AMBCAPS_WORLD=nopamcap: the same stacks without it (a machine without
+	# libpam-cap, any other distribution), where nothing else clears I.
+	if [ "${AMBCAPS_WORLD:-stock}" = nopamcap ]; then
+		grep -v 'pam_cap\.so' "$T/pam.d/common-auth" > "$T/common-auth.new"
+		cat "$T/common-auth.new" > "$T/pam.d/common-auth"
+		rm -f "$T/common-auth.new"
+	elif ! grep -q 'pam_cap\.so' "$T/pam.d/common-auth" && [ -n "$(ls /lib/*/security/pam_cap.so /usr/lib/*/security/pam_cap.so 2>/dev/null)" ]; then
 		echo "auth	optional			pam_cap.so" >> "$T/pam.d/common-auth"
 	fi
 	cp -a /etc/security "$T/security"

@@ -11,7 +11,13 @@ setup_world
 add_line su "session optional $MODULE $MODARGS"
 add_line runuser "session optional $MODULE $MODARGS"
 
-if grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth; then
+if [ "${AMBCAPS_WORLD:-stock}" = nopamcap ]; then
+	if grep -q 'pam_cap\.so' /etc/pam.d/common-auth; then
+		not_ok "the stacks have no pam_cap line"
+	else
+		ok "the stacks have no pam_cap line"
+	fi
+elif grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth; then
 	ok "the stacks include Debian's stock pam_cap line"
 else
 	not_ok "the stacks include Debian's stock pam_cap line (libpam-cap missing?)"
