@@ -2,7 +2,7 @@
  * ambcaps: the administrator's view of pam_ambcaps, with the module's own
  * parser and matcher (no second implementation).
  *
- *   ambcaps check [--strict] [FILE...]
+ *   ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [FILE...]
  *   ambcaps show USER [--service NAME] [--program PATH] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE]
  *   ambcaps import-pam-cap [FILE]
  */
@@ -35,7 +35,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ambcaps check [--strict] [--confdir DIR] [FILE...]\n"
+		"usage: ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [FILE...]\n"
 		"       ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR]\n"
 		"                         [--caps LIST] [--apply auto|now|defer] [--program PATH]\n"
 		"       ambcaps import-pam-cap [FILE]\n"
@@ -208,13 +208,62 @@ static void free_seen(struct check_ctx *c)
 	free(c->seen);
 }
 
+/*
+ * libcap's pam_cap entries that give capabilities in the inheritable set
+ * only (no '^'): pam_ambcaps replaces a non-root user's inheritable set
+ * with the grant, so they stop working where both run. Warnings counted in C.
+ */
+static void check_pam_cap(const char *path, bool named, struct check_ctx *c)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	unsigned lineno = 0;
+
+	if (f == NULL) {
+		if (named)
+			fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL, *caps, *who, *hash = strchr(line, '#');
+		char inh[1024] = "", where[4200];
+		size_t used = 0;
+
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		caps = strtok_r(line, " \t\r\n", &save);
+		who = strtok_r(NULL, "\r\n", &save);
+		if (caps == NULL || who == NULL)
+			continue;
+		who += strspn(who, " \t");
+		for (char *s2 = NULL, *tok = strtok_r(caps, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2)) {
+			int n;
+
+			if (*tok == '^' || *tok == '!' || *tok == '%' || strcasecmp(tok, "none") == 0)
+				continue;
+			n = snprintf(inh + used, sizeof(inh) - used, "%s%s", used ? "," : "", tok);
+			if (n > 0 && (size_t)n < sizeof(inh) - used)
+				used += (size_t)n;
+		}
+		if (used == 0)
+			continue;
+		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		warn(c, where, "pam_cap gives %s to %s in the inheritable set only; pam_ambcaps sets "
+			       "each user's inheritable set to exactly that user's grant, so where both "
+			       "modules run this entry has no effect (see ambcaps import-pam-cap)",
+		     inh, who);
+	}
+	fclose(f);
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct check_ctx c;
 	struct caps_state st;
 	struct amb_error err;
 	bool strict = false;
-	const char *confdir = NULL;
+	const char *confdir = NULL, *pamcap = NULL;
 	unsigned nfiles = 0, n;
 	int first = 0, rc = 0;
 
@@ -224,6 +273,8 @@ static int cmd_check(int argc, char **argv)
 			strict = true;
 		} else if (strcmp(argv[first], "--confdir") == 0 && first + 1 < argc) {
 			confdir = argv[++first];
+		} else if (strcmp(argv[first], "--pam-cap") == 0 && first + 1 < argc) {
+			pamcap = argv[++first];
 		} else if (strcmp(argv[first], "--") == 0) {
 			first++;
 			break;
@@ -275,6 +326,8 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (rc == 0)
 		check_vetoes(&c);
+	if (pamcap != NULL || first == argc)
+		check_pam_cap(pamcap ? pamcap : "/etc/security/capability.conf", pamcap != NULL, &c);
 	free_seen(&c);
 	if (rc != 0) {
 		fprintf(stderr, "ambcaps check: configuration refused: pam_ambcaps grants nothing with it\n");

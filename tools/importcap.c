@@ -94,8 +94,10 @@ static int parse_spec(struct state *s, const char *spec, unsigned lineno, capmas
 			fprintf(s->diag, "%s:%u: !%s drops a capability from the bounding set: "
 					 "no equivalent, left out\n", s->name, lineno, tok);
 		else
-			fprintf(s->diag, "%s:%u: %s is inheritable only (no '^'): pam_ambcaps grants "
-					 "ambient capabilities only, left out\n", s->name, lineno, tok);
+			fprintf(s->diag, "%s:%u: %s is inheritable only (no '^'): left out; pam_ambcaps "
+					 "sets a user's inheritable set to exactly that user's grant, so "
+					 "where both modules run this entry no longer has any effect\n",
+				s->name, lineno, tok);
 	}
 	free(copy);
 	return 0;

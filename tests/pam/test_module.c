@@ -416,6 +416,33 @@ static void foreign_inheritable_bits_leave(void **state)
 	assert_int_equal(r.inh_after, SADM);
 }
 
+/* a world-writable ancestor with the sticky bit (like /tmp) is fine: only root may rename root's entries there */
+static void sticky_ancestor_is_accepted(void **state)
+{
+	struct h_result r;
+	char sticky[700], sub[800], path[900];
+
+	(void)state;
+	snprintf(sticky, sizeof(sticky), "%s/sticky", h_newdir());
+	assert_int_equal(mkdir(sticky, 0755), 0);
+	assert_int_equal(chmod(sticky, 01777), 0);
+	snprintf(sub, sizeof(sub), "%s/etc", sticky);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(path, sizeof(path), "%s/ambcaps.conf", sub);
+	h_write(path, "cap_net_raw alice\n", 0644);
+	snprintf(opts, sizeof(opts), "conf=%s", path);
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	/* without the sticky bit the same tree is refused */
+	h_reset_caps();
+	assert_int_equal(chmod(sticky, 0777), 0);
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SERVICE_ERR);
+	assert_int_equal(r.amb, 0);
+	assert_log_prio(&r, 3, "above it is writable by group or others (mode 0777)");
+}
+
 static void root_target_is_only_added_to(void **state)
 {
 	struct h_result r;
@@ -562,6 +589,7 @@ int main(void)
 		cmocka_unit_test_setup(defer_refused_outside_su_runuser_login, setup),
 		cmocka_unit_test_setup(foreign_inheritable_bits_leave, setup),
 		cmocka_unit_test_setup(root_target_is_only_added_to, setup),
+		cmocka_unit_test_setup(sticky_ancestor_is_accepted, setup),
 		cmocka_unit_test_setup(outside_bounding_set, setup),
 		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),
 		cmocka_unit_test_setup(not_permitted, setup),

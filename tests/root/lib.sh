@@ -21,6 +21,8 @@ if [ "${AMBCAPS_DEFAULT_CONF:-/etc/security/ambcaps.conf}" = /etc/security/ambca
 	MODARGS=""
 else
 	MODARGS="conf=/etc/security/ambcaps.conf"
+	# ambcaps-exec reads only the default file: its checks need --sysconfdir=/etc
+	echo "# this build reads $AMBCAPS_DEFAULT_CONF; ambcaps-exec cases need a build configured with --sysconfdir=/etc"
 fi
 GRANT_NBS=0000000000000400      # cap_net_bind_service
 GRANT_NBS_RAW=0000000000002400  # cap_net_bind_service,cap_net_raw
