@@ -30,7 +30,7 @@ static const char *shown(const char *tok, size_t len, char *buf, size_t buflen)
 	size_t i = 0;
 
 	for (; i < len; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,@*+-:",
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,@*+-",
 			    tok[i]) || tok[i] == '\0')
 			break;
 	if (i < len)
@@ -454,122 +454,166 @@ static int check_dir_fd(int fd, const char *dir, uid_t owner, struct amb_error *
 	return 0;
 }
 
-/*
- * Every directory above DIR (after resolving symbolic links, as OpenSSH's
- * safe_path does) must be owned by root (or OWNER) and not writable by
- * group or others, unless it has the sticky bit: there, only the owner of
- * an entry may rename or remove it, and the next directory down is root's.
- * Walked from "/" with O_NOFOLLOW, so a link swapped in after the
- * resolution fails the walk. 0, or -1 with ERR; a missing DIR is left to
- * the caller (0).
- */
-static int check_ancestors(const char *dir, uid_t owner, struct amb_error *err)
+/* A directory above the one read: root's (or OWNER's), and writable by nobody else unless sticky. */
+static int check_ancestor(int fd, const char *dir, const char *walked, uid_t owner,
+			  struct amb_error *err)
 {
-	char parent[4096], *real, *p, *next;
-	const char *slash = strrchr(dir, '/');
-	int fd, rc = 0;
+	struct stat st;
 
-	if (slash == NULL || slash == dir)
-		return 0; /* DIR is "/" or right under it: "/" is checked as DIR's parent below */
-	if ((size_t)(slash - dir) >= sizeof(parent)) {
-		amb_error_set(err, "%s: path too long", dir);
+	if (fstat(fd, &st) != 0) {
+		amb_error_set(err, "%s: cannot stat %s: %s", dir, walked, strerror(errno));
 		return -1;
 	}
-	memcpy(parent, dir, (size_t)(slash - dir));
-	parent[slash - dir] = '\0';
-	real = realpath(parent, NULL);
-	if (real == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		amb_error_set(err, "%s: cannot resolve: %s", parent, strerror(errno));
+	if (st.st_uid != 0 && st.st_uid != owner) {
+		amb_error_set(err, "%s: directory %s above it is owned by uid %u, not root", dir,
+			      walked, (unsigned)st.st_uid);
 		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+		amb_error_set(err, "%s: directory %s above it is writable by group or others (mode %04o)",
+			      dir, walked, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+#define MAX_LINKS 32
+
+/*
+ * Open and check DIR by walking it from "/" one name at a time, each with
+ * O_NOFOLLOW, so that what is checked is what is opened: every directory
+ * on the way must pass check_ancestor (in a sticky directory only an
+ * entry's owner may rename it, and the next directory down must be root's
+ * again), DIR itself check_dir_fd. A symbolic link on the way is followed
+ * only if root (or OWNER) owns it; with NOFOLLOW, DIR itself may not be
+ * one. fd, -2 if missing and allowed, -1 with ERR.
+ */
+static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofollow,
+		    struct amb_error *err)
+{
+	char path[4096], walked[4096] = "/", target[4096], next[4096];
+	char *p = path;
+	int fd, links = 0;
+
+	if (dir[0] == '/') {
+		if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+			goto toolong;
+	} else {
+		char cwd[2048];
+
+		if (getcwd(cwd, sizeof(cwd)) == NULL) {
+			amb_error_set(err, "%s: cannot resolve: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (snprintf(path, sizeof(path), "%s/%s", cwd, dir) >= (int)sizeof(path))
+			goto toolong;
 	}
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	for (p = real; fd >= 0;) {
+	if (fd < 0) {
+		amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		char *name, *rest;
 		struct stat st;
-		int upto = p == real ? 1 : (int)(p - real); /* the directory FD is: REAL's first UPTO bytes */
+		bool last;
+		int nfd;
 
-		if (fstat(fd, &st) != 0) {
-			amb_error_set(err, "%s: cannot stat %.*s: %s", dir, upto, real, strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (st.st_uid != 0 && st.st_uid != owner) {
-			amb_error_set(err, "%s: directory %.*s above it is owned by uid %u, not root",
-				      dir, upto, real, (unsigned)st.st_uid);
-			rc = -1;
-			break;
-		}
-		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-			amb_error_set(err, "%s: directory %.*s above it is writable by group or others "
-					   "(mode %04o)", dir, upto, real, (unsigned)(st.st_mode & 07777));
-			rc = -1;
-			break;
-		}
 		while (*p == '/')
 			p++;
 		if (*p == '\0')
 			break;
-		next = strchr(p, '/');
-		if (next)
-			*next = '\0';
-		{
-			int nfd = openat(fd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			close(fd);
-			fd = nfd;
-		}
-		if (next) {
-			*next = '/';
-			p = next;
-		} else {
-			p += strlen(p);
-		}
-		if (fd < 0) {
-			amb_error_set(err, "%s: cannot open directory %.*s above it: %s", dir,
-				      (int)(p - real), real, strerror(errno));
-			rc = -1;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	else if (rc == 0) {
-		amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
-		rc = -1;
-	}
-	free(real);
-	return rc;
-}
-
-/* Open and check DIR and the directories above it. fd, -2 if missing and allowed, -1 with ERR. */
-static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofollow,
-		    struct amb_error *err)
-{
-	int fd;
-
-	if (check_ancestors(dir, owner, err) != 0)
-		return -1;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
-
-	if (fd < 0) {
-		if (errno == ENOENT && may_be_missing)
-			return -2;
-		if (errno == ELOOP || (errno == ENOTDIR && nofollow)) {
-			struct stat st;
-
-			if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
-				amb_error_set(err, "%s: is a symbolic link", dir);
-				return -1;
+		name = p;
+		rest = strchr(p, '/');
+		if (rest)
+			*rest++ = '\0';
+		p = rest ? rest : name + strlen(name);
+		while (*p == '/')
+			p++;
+		last = *p == '\0';
+		/* the directory FD stands above NAME: it must be safe */
+		if (check_ancestor(fd, dir, walked, owner, err) != 0)
+			goto fail;
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno == ENOENT && may_be_missing) {
+				close(fd);
+				return -2;
 			}
+			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
+			goto fail;
 		}
-		amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (check_dir_fd(fd, dir, owner, err) != 0) {
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t n;
+
+			if (last && nofollow) {
+				amb_error_set(err, "%s: is a symbolic link", dir);
+				goto fail;
+			}
+			if (st.st_uid != 0 && st.st_uid != owner) {
+				amb_error_set(err, "%s: symbolic link %s%s%s on the way is owned by uid %u, not root",
+					      dir, walked, strcmp(walked, "/") ? "/" : "", name,
+					      (unsigned)st.st_uid);
+				goto fail;
+			}
+			n = readlinkat(fd, name, target, sizeof(target) - 1);
+			if (n <= 0 || ++links > MAX_LINKS) {
+				amb_error_set(err, "%s: cannot follow %s: %s", dir, name,
+					      n <= 0 ? strerror(errno) : "too many symbolic links");
+				goto fail;
+			}
+			target[n] = '\0';
+			/* go on with the link's text in place of its name */
+			if (snprintf(next, sizeof(next), "%s/%s", target, p) >= (int)sizeof(next)) {
+				close(fd);
+				goto toolong;
+			}
+			memcpy(path, next, strlen(next) + 1);
+			p = path;
+			if (target[0] == '/') {
+				close(fd);
+				fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+				if (fd < 0) {
+					amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
+					return -1;
+				}
+				snprintf(walked, sizeof(walked), "/");
+			}
+			continue;
+		}
+		nfd = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
+			goto fail;
+		}
 		close(fd);
-		return -1;
+		fd = nfd;
+		{
+			size_t w = strlen(walked);
+
+			snprintf(walked + w, sizeof(walked) - w, "%s%s", w > 1 ? "/" : "", name);
+		}
 	}
-	return fd;
+	/* DIR itself: a real descriptor for reading it, and its own checks */
+	{
+		int rfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		close(fd);
+		if (rfd < 0) {
+			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (check_dir_fd(rfd, dir, owner, err) != 0) {
+			close(rfd);
+			return -1;
+		}
+		return rfd;
+	}
+fail:
+	close(fd);
+	return -1;
+toolong:
+	amb_error_set(err, "%s: path too long", dir);
+	return -1;
 }
 
 /*

@@ -117,6 +117,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 
 	memset(t, 0, sizeof(*t));
 	t->pamh = pamh;
+	program_identify(&t->prog);
 	if (args_parse(argc, argv, &t->args, &err) != 0) {
 		pam_syslog(pamh, LOG_ERR, "%s; nothing granted", err.msg);
 		return PAM_SERVICE_ERR;
@@ -169,7 +170,6 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 			   "their lines grant %s nothing; if they live in a directory, is it reachable?",
 			   t->user.nunknown, t->user.unknown_group, t->user.name);
 	t->grant = grant_total(&g, t->args.caps);
-	program_identify(&t->prog);
 	delivery_choose(t->args.apply, t->service, &t->prog, &t->choice);
 	if (t->args.debug) {
 		caps_format(t->grant, list, sizeof(list));
@@ -199,13 +199,20 @@ static void notify(struct txn *t, int flags, const char *how, capmask_t caps)
  * reach this user. LOUD: log what was granted. PAM_SUCCESS (PAM_IGNORE when
  * the grant is empty), or FAIL_CODE.
  */
+/* The target is known to be root: the only one whose inheritable set is only added to. */
+static bool root_target(const struct txn *t)
+{
+	return t->resolved && t->user.uid == 0;
+}
+
 static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail_code,
 		     capmask_t *before_i, capmask_t *before_a)
 {
 	struct caps_plan plan;
 	struct amb_error err;
 	char list[1024];
-	bool exact = t->user.uid != 0;
+	const char *user = t->user.name ? t->user.name : "the user";
+	bool exact = !root_target(t);
 	capmask_t bi = 0;
 	int rc = caps_apply_now(t->grant, (ambient ? CAPS_AMBIENT : 0) | (exact ? CAPS_EXACT : 0),
 				t->args.strict, &plan, &bi, before_a, &err);
@@ -213,14 +220,13 @@ static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail
 	if (before_i)
 		*before_i = bi;
 	if (rc < 0) {
-		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, t->user.name);
+		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, user);
 		return fail_code;
 	}
 	if (exact && (bi & ~plan.ok)) {
 		caps_format(bi & ~plan.ok, list, sizeof(list));
 		pam_syslog(t->pamh, LOG_INFO,
-			   "dropped %s from the inheritable set: not granted to %s", list,
-			   t->user.name);
+			   "dropped %s from the inheritable set: not granted to %s", list, user);
 	}
 	if (t->grant == 0)
 		return PAM_IGNORE;
@@ -345,18 +351,22 @@ static int defer_grant(struct txn *t, int flags)
 
 /*
  * Whether a hook acts on the sets after prepare() answered RC: with a grant,
- * with none, and for a non-root target also when the configuration was
- * refused (its inheritable set is then emptied: the grant is nothing).
+ * with none, and on any failure unless the target is known to be root (its
+ * inheritable set is then emptied: the grant is nothing).
  */
 static bool acts(struct txn *t, int rc)
 {
-	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
-		return true;
-	if (t->resolved && t->user.uid != 0) {
+	if (rc != PAM_SUCCESS && rc != PAM_IGNORE) {
+		/* fail closed: unless the target is known to be root, it gets nothing */
+		if (root_target(t))
+			return false;
 		t->grant = 0;
-		return true;
 	}
-	return false;
+	if (t->prog.threaded)
+		pam_syslog(t->pamh, LOG_WARNING,
+			   "this process has more than one thread: capabilities are set in the "
+			   "calling thread only, other threads keep theirs");
+	return true;
 }
 
 /* Services where an administrator expects the deferred path. */
@@ -387,6 +397,18 @@ static void log_choice(struct txn *t)
 		   t->choice.refused ? "apply=defer is refused: " : "not deferred: ", t->choice.why);
 }
 
+/* An earlier line of this stack deferred a grant in this process: this line's answer replaces it. */
+static void cancel_defer(pam_handle_t *pamh)
+{
+	const void *data = NULL;
+
+	if (pam_get_data(pamh, DATA_DEFER, &data) != PAM_SUCCESS || data == NULL ||
+	    ((const struct deferred *)data)->opener != getpid())
+		return;
+	pam_set_data(pamh, DATA_DEFER, NULL, NULL);
+	caps_set_keepcaps(false, NULL);
+}
+
 static int open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct txn t;
@@ -407,6 +429,9 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 		arc = defer_grant(&t, flags);
 		if (arc == -1)
 			arc = apply_now(&t, flags, true, true, PAM_SESSION_ERR, NULL, NULL);
+	} else {
+		/* the last module line decides, as on every other path */
+		cancel_defer(pamh);
 	}
 	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
 		rc = arc;
@@ -416,7 +441,7 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 	if (saved == NULL)
 		goto out;
 	saved->pid = getpid();
-	saved->exact = t.user.uid != 0;
+	saved->exact = !root_target(&t);
 	saved->granted = t.grant;
 	saved->inheritable = bi;
 	saved->ambient = ba;

@@ -158,6 +158,38 @@ static void keepcaps_ends_with_the_credentials(void **state)
 	assert_int_equal(keepcaps(), 0);
 }
 
+/* two module lines in one stack: the last one decides, as everywhere else */
+static void last_line_decides(void **state)
+{
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh;
+	char dir[600], path[700], line[2048], first[700];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", h_newdir());
+	snprintf(first, sizeof(first), "%s", h_conf("cap_net_raw *\n"));
+	snprintf(line, sizeof(line), "session optional %s %s\nsession optional %s %s\n",
+		 h_module(), first, h_module(), h_conf("cap_net_raw alice\n"));
+	snprintf(path, sizeof(path), "%s/su", dir);
+	h_write(path, line, 0644);
+	assert_int_equal(pam_start_confdir("su", "carol", &c, dir, &pamh), PAM_SUCCESS);
+	pam_open_session(pamh, 0);
+	/* the first line deferred cap_net_raw for everyone; the second grants carol nothing */
+	assert_int_equal(keepcaps(), 0);
+	assert_int_equal(h_self_mask("CapInh"), 0);
+	pam_end(pamh, PAM_SUCCESS);
+	/* and the other way round: the last line defers */
+	snprintf(line, sizeof(line), "session optional %s %s\nsession optional %s %s\n",
+		 h_module(), h_conf("cap_net_raw alice\n"), h_module(), first);
+	h_write(path, line, 0644);
+	assert_int_equal(pam_start_confdir("su", "carol", &c, dir, &pamh), PAM_SUCCESS);
+	pam_open_session(pamh, 0);
+	assert_int_equal(keepcaps(), 1);
+	assert_int_equal(h_self_mask("CapInh"), NRAW);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(keepcaps(), 0);
+}
+
 static void body_keepcaps_locked(void)
 {
 	struct h_result r;
@@ -233,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup(foreign_bits_leave_the_opener_and_come_back, setup),
 		cmocka_unit_test_setup(keepcaps_ends_with_the_session, setup),
 		cmocka_unit_test_setup(keepcaps_ends_with_the_credentials, setup),
+		cmocka_unit_test_setup(last_line_decides, setup),
 		cmocka_unit_test_setup(keepcaps_locked, setup),
 		cmocka_unit_test_setup(threaded_caller_is_applied_now, setup),
 		cmocka_unit_test_setup(apply_now_in_su, setup),

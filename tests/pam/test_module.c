@@ -443,7 +443,7 @@ static void sticky_ancestor_is_accepted(void **state)
 	assert_log_prio(&r, 3, "above it is writable by group or others (mode 0777)");
 }
 
-static void root_target_is_only_added_to(void **state)
+static void root_target_is_only_added_to_others_emptied(void **state)
 {
 	struct h_result r;
 
@@ -452,12 +452,23 @@ static void root_target_is_only_added_to(void **state)
 	h_run("svc", conf("cap_net_raw root\n"), "root", H_SETCRED, PAM_ESTABLISH_CRED, &r);
 	assert_int_equal(r.rc, PAM_SUCCESS);
 	assert_int_equal(r.inh, SADM | NRAW);
-	/* an unknown user: nothing known, nothing touched */
+	/* an unknown user, a bad option: not known to be root, so nothing is kept (fail closed) */
 	h_reset_caps();
 	h_raise(CAP_SYS_ADMIN);
 	h_run("svc", conf("cap_net_raw alice\n"), "nosuchuser", H_SETCRED, PAM_ESTABLISH_CRED, &r);
 	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
-	assert_int_equal(r.inh, SADM);
+	assert_int_equal(r.inh, 0);
+	h_raise(CAP_SYS_ADMIN);
+	snprintf(opts, sizeof(opts), "%s apply=nwo", conf("cap_net_raw alice\n"));
+	h_run("svc", opts, "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SERVICE_ERR);
+	assert_int_equal(r.inh, 0);
+	assert_int_equal(r.child_inh, 0);
+	assert_int_equal(r.inh_after, SADM); /* the opener gets its own back */
+	h_raise(CAP_SYS_ADMIN);
+	h_run("svc", conf("cap_net_raw alice\n"), NULL, H_SETCRED, PAM_ESTABLISH_CRED, &r);
+	assert_int_equal(r.rc, PAM_USER_UNKNOWN);
+	assert_int_equal(r.inh, 0);
 }
 
 static void body_bounding(void)
@@ -588,7 +599,7 @@ int main(void)
 		cmocka_unit_test_setup(service_login_elsewhere_is_applied_now, setup),
 		cmocka_unit_test_setup(defer_refused_outside_su_runuser_login, setup),
 		cmocka_unit_test_setup(foreign_inheritable_bits_leave, setup),
-		cmocka_unit_test_setup(root_target_is_only_added_to, setup),
+		cmocka_unit_test_setup(root_target_is_only_added_to_others_emptied, setup),
 		cmocka_unit_test_setup(sticky_ancestor_is_accepted, setup),
 		cmocka_unit_test_setup(outside_bounding_set, setup),
 		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),

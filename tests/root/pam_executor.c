@@ -1,9 +1,10 @@
 /*
  * pam_executor SERVICE USER helper [HOLD]
  * pam_executor SERVICE USER close-then-switch [HOLD]
+ * pam_executor SERVICE USER switch|switch-silent
  *
- * PAM applications of two shapes the module must leave holding nothing from
- * root, run as root:
+ * PAM applications of three shapes the module must leave holding nothing
+ * from root, run as root:
  *
  * helper: shaped like systemd's PAMName= executor. pam_setcred(ESTABLISH),
  *   pam_open_session, then fork a helper child (systemd's "(sd-pam)") that
@@ -14,6 +15,10 @@
  * close-then-switch: pam_open_session, pam_close_session, then setgid and
  *   setuid to USER in the same process; prints this process's CapPrm, CapEff
  *   and CapAmb lines, then ends the transaction.
+ *
+ * switch, switch-silent: pam_open_session, then setgid and setuid to USER in
+ *   the same process (no fork), then pam_end (with PAM_DATA_SILENT for
+ *   switch-silent); prints CapPrm, CapEff and CapAmb after pam_end.
  *
  * The process running as USER (the helper child, or the switched process)
  * stays alive while the file HOLD exists (at most 20 s), so a test can look
@@ -83,7 +88,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (argc < 4 || argc > 5 || (pw = getpwnam(argv[2])) == NULL) {
-		fprintf(stderr, "usage: pam_executor SERVICE USER helper|close-then-switch [HOLD]\n");
+		fprintf(stderr, "usage: pam_executor SERVICE USER helper|close-then-switch|switch|switch-silent [HOLD]\n");
 		return 2;
 	}
 	holdfile = argc == 5 ? argv[4] : NULL;
@@ -101,6 +106,15 @@ int main(int argc, char **argv)
 		if (holdfile)
 			hold(holdfile);
 		pam_end(pamh, PAM_SUCCESS);
+		return 0;
+	}
+	if (strcmp(argv[3], "switch") == 0 || strcmp(argv[3], "switch-silent") == 0) {
+		if (pam_open_session(pamh, 0) != PAM_SUCCESS)
+			return 4;
+		if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			return 5;
+		pam_end(pamh, PAM_SUCCESS | (strcmp(argv[3], "switch") ? PAM_DATA_SILENT : 0));
+		show();
 		return 0;
 	}
 	if (strcmp(argv[3], "helper") != 0)

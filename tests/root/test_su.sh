@@ -70,11 +70,19 @@ sed -i "s|^session optional $MODULE $MODARGS apply=now\$|session optional $MODUL
 check "back to apply=auto: su - alice holds the grant again" "$(all4 $GRANT_NBS)" "$(shell_caps alice su -)"
 
 # an application that opens the session as root, then switches uid in the
-# same process: KEEPCAPS was set for the deferred path; it must keep nothing
-for how in plain silent; do
-	out=$("$builddir/tests/root/pam_switch" su alice "$how" 2>&1)
-	check "same-process uid switch, pam_end $how: nothing kept from root (Prm Eff Amb)" \
-		"$NOTHING $NOTHING $NOTHING" "$(printf '%s\n' "$out" | awk '/^Cap/ { printf "%s%s", sep, $2; sep = " " }')"
+# same process: where KEEPCAPS was set for the deferred path, it must keep nothing
+# (run from where su stands too, so that the module takes the deferred path)
+for where in "$builddir/tests/root/pam_executor" /usr/bin/su; do
+	[ "$where" = /usr/bin/su ] && { mount --bind "$builddir/tests/root/pam_executor" /usr/bin/su ||
+		not_ok "bind-mount over /usr/bin/su"; }
+	label="a PAM application"
+	[ "$where" = /usr/bin/su ] && label="the same, run as /usr/bin/su"
+	for how in switch switch-silent; do
+		out=$("$where" su alice "$how" 2>&1)
+		check "same-process uid switch ($how), $label: nothing kept from root (Prm Eff Amb)" \
+			"$NOTHING $NOTHING $NOTHING" "$(printf '%s\n' "$out" | awk '/^Cap/ { printf "%s%s", sep, $2; sep = " " }')"
+	done
+	[ "$where" = /usr/bin/su ] && umount /usr/bin/su
 done
 
 # a capability missing from the bounding set: the rest is granted, the log names it

@@ -204,4 +204,28 @@ run_world "with pam_cap"
 if remove_pam_cap; then ok "pam_cap taken out of common-auth"; else not_ok "pam_cap taken out of common-auth"; fi
 run_world "without pam_cap"
 
+# g. conf= through a sticky directory (/tmp-like): a symbolic link a user put
+# there is never followed (she could point it at a tree of her own making);
+# the same link made by root is
+mkdir -m 1777 "$T/sticky"
+ln -s /etc/security "$T/sticky/link"
+printf 'auth required pam_permit.so\nsession required %s conf=%s/sticky/link/ambcaps.conf\n' \
+	"$MODULE" "$T" > /etc/pam.d/ambcaps-link
+for owner in alice root; do
+	chown -h "$owner" "$T/sticky/link"
+	: > "$LOG"
+	if pamtester ambcaps-link alice open_session >/dev/null 2>&1; then rc=0; else rc=1; fi
+	if [ "$owner" = alice ]; then
+		if [ $rc = 1 ] && log_has "symbolic link $T/sticky/link on the way is owned by uid 2001, not root"; then
+			ok "conf= through a user's symbolic link in a sticky directory: refused, the log says why"
+		else
+			not_ok "conf= through a user's symbolic link in a sticky directory: refused (rc $rc)"; diag < "$LOG"
+		fi
+	elif [ $rc = 0 ] && log_has "granted cap_net_bind_service to alice"; then
+		ok "conf= through root's symbolic link in a sticky directory: read"
+	else
+		not_ok "conf= through root's symbolic link in a sticky directory: read (rc $rc)"; diag < "$LOG"
+	fi
+done
+
 done_testing
