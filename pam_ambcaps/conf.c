@@ -590,7 +590,9 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 		{
 			size_t w = strlen(walked);
 
-			snprintf(walked + w, sizeof(walked) - w, "%s%s", w > 1 ? "/" : "", name);
+			/* only for messages: a path cut short there is fine */
+			if (snprintf(walked + w, sizeof(walked) - w, "%s%s", w > 1 ? "/" : "", name) < 0)
+				walked[w] = '\0';
 		}
 	}
 	/* DIR itself: a real descriptor for reading it, and its own checks */
