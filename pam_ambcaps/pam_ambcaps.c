@@ -28,6 +28,14 @@
 
 #define DATA_SAVED "pam_ambcaps_saved"
 #define DATA_DEFER "pam_ambcaps_defer"
+#define DATA_CRED "pam_ambcaps_cred"
+
+/* What setcred put in the inheritable set of this process, to notice if a later module empties it. */
+struct cred_mark {
+	pid_t pid;
+	capmask_t set;
+	bool said;
+};
 
 /* What open_session changed, for close_session to undo. */
 struct saved_sets {
@@ -397,6 +405,56 @@ static void log_choice(struct txn *t)
 		   t->choice.refused ? "apply=defer is refused: " : "not deferred: ", t->choice.why);
 }
 
+/*
+ * setcred filled the inheritable set of this process and it is empty of
+ * that again when the session opens: a module after this one in the auth
+ * stack (libcap's pam_cap, whose stock "none *" clears it for everyone)
+ * undid it, and a process that switches to the user elsewhere (sshd's,
+ * sudo's, cron's) gets nothing. Said once per transaction.
+ */
+static void notice_cleared(pam_handle_t *pamh, const char *user)
+{
+	const void *data = NULL;
+	struct cred_mark *m;
+	char list[1024];
+
+	if (pam_get_data(pamh, DATA_CRED, &data) != PAM_SUCCESS || data == NULL)
+		return;
+	m = (struct cred_mark *)data;
+	if (m->said || m->pid != getpid() || (caps_inheritable() & m->set) == m->set)
+		return;
+	m->said = true;
+	caps_format(m->set & ~caps_inheritable(), list, sizeof(list));
+	pam_syslog(pamh, LOG_WARNING,
+		   "the inheritable set setcred gave %s (%s) was emptied before the session opened: "
+		   "a module after pam_ambcaps in the auth stack clears it (pam_cap?), so programs "
+		   "that switch to the user in another process get nothing; put the auth line of "
+		   "pam_ambcaps after '@include common-auth'", user ? user : "the user", list);
+}
+
+/* Remember what setcred put in the inheritable set (best effort: only for the warning above). */
+static void mark_cred(pam_handle_t *pamh, capmask_t set)
+{
+	const void *data = NULL;
+	struct cred_mark *m;
+
+	if (set == 0)
+		return;
+	if (pam_get_data(pamh, DATA_CRED, &data) == PAM_SUCCESS && data != NULL) {
+		m = (struct cred_mark *)data;
+		m->pid = getpid();
+		m->set = set;
+		return;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return;
+	m->pid = getpid();
+	m->set = set;
+	if (pam_set_data(pamh, DATA_CRED, m, free_data) != PAM_SUCCESS)
+		free(m);
+}
+
 /* An earlier line of this stack deferred a grant in this process: this line's answer replaces it. */
 static void cancel_defer(pam_handle_t *pamh)
 {
@@ -418,6 +476,7 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 	int rc = prepare(&t, pamh, argc, argv), arc;
 	bool defer;
 
+	notice_cleared(pamh, t.user.name);
 	if (!acts(&t, rc))
 		goto out;
 	defer = rc == PAM_SUCCESS && t.choice.mode == APPLY_DEFER && t.user.uid != 0;
@@ -501,6 +560,8 @@ static int setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 
 		if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
 			rc = arc;
+		if (rc == PAM_SUCCESS)
+			mark_cred(pamh, caps_inheritable() & t.grant);
 	}
 	user_free(&t.user);
 	return rc;

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/auxv.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,34 @@ static int exec_user_shell(bool verbose)
 	}
 	fprintf(stderr, "ambcaps-exec: cannot run %s: %s\n", shell, strerror(errno));
 	return 127;
+}
+
+/*
+ * "NOEXEC" or "INTERCEPT" when sudo preloads its library for this command.
+ * In secure-execution mode (file capabilities) glibc takes LD_PRELOAD out
+ * of the environment before main, and /proc/self/environ is root's; but
+ * the strings exec copied stay where the kernel put them: after the
+ * argument strings, before the file name AT_EXECFN points to.
+ */
+static const char *sudo_preload(int argc, char **argv)
+{
+	const char *p, *end = (const char *)getauxval(AT_EXECFN);
+	const char *how = NULL;
+
+	if (argc < 1 || end == NULL)
+		return NULL;
+	p = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+	if (end <= p || end - p > 4 * 1024 * 1024)
+		return NULL;
+	for (; p < end; p += strlen(p) + 1) {
+		if (strncmp(p, "LD_PRELOAD=", 11) != 0)
+			continue;
+		if (strstr(p, "sudo_noexec"))
+			how = "NOEXEC";
+		else if (strstr(p, "sudo_intercept"))
+			how = "INTERCEPT";
+	}
+	return how;
 }
 
 /* Every capability any line of the configuration grants (no NSS needed). */
@@ -171,6 +200,18 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "ambcaps-exec: unknown option '%s'\n", argv[first]);
 			usage(stderr);
+			return 126;
+		}
+	}
+	{
+		/* sudo's NOEXEC and INTERCEPT live in a preloaded library that the loader does not
+		 * load into a program with file capabilities: the command would escape them */
+		const char *how = sudo_preload(argc, argv);
+
+		if (how != NULL) {
+			fprintf(stderr, "ambcaps-exec: sudo's %s applies to this command, and the "
+					"dynamic loader does not load its library into a program with "
+					"file capabilities: refusing to run it\n", how);
 			return 126;
 		}
 	}

@@ -2,7 +2,7 @@
  * ambcaps: the administrator's view of pam_ambcaps, with the module's own
  * parser and matcher (no second implementation).
  *
- *   ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [FILE...]
+ *   ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [--pamdir DIR] [FILE...]
  *   ambcaps show USER [--service NAME] [--program PATH] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE]
  *   ambcaps import-pam-cap [FILE]
  */
@@ -27,6 +27,7 @@
 #include "match.h"
 #include "user.h"
 #include "importcap.h"
+#include "pamstack.h"
 
 #define EXIT_CONFIG 1
 #define EXIT_USAGE 2
@@ -35,7 +36,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [FILE...]\n"
+		"usage: ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [--pamdir DIR] [FILE...]\n"
 		"       ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR]\n"
 		"                         [--caps LIST] [--apply auto|now|defer] [--program PATH]\n"
 		"       ambcaps import-pam-cap [FILE]\n"
@@ -257,14 +258,20 @@ static void check_pam_cap(const char *path, bool named, struct check_ctx *c)
 	fclose(f);
 }
 
+static void stack_warning(void *ctx, const char *where, const char *msg)
+{
+	warn(ctx, where, "%s", msg);
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct check_ctx c;
 	struct caps_state st;
 	struct amb_error err;
 	bool strict = false;
-	const char *confdir = NULL, *pamcap = NULL;
+	const char *confdir = NULL, *pamcap = NULL, *pamdir = NULL;
 	unsigned nfiles = 0, n;
+	size_t nservices = 0;
 	int first = 0, rc = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -275,6 +282,8 @@ static int cmd_check(int argc, char **argv)
 			confdir = argv[++first];
 		} else if (strcmp(argv[first], "--pam-cap") == 0 && first + 1 < argc) {
 			pamcap = argv[++first];
+		} else if (strcmp(argv[first], "--pamdir") == 0 && first + 1 < argc) {
+			pamdir = argv[++first];
 		} else if (strcmp(argv[first], "--") == 0) {
 			first++;
 			break;
@@ -328,11 +337,20 @@ static int cmd_check(int argc, char **argv)
 		check_vetoes(&c);
 	if (pamcap != NULL || first == argc)
 		check_pam_cap(pamcap ? pamcap : "/etc/security/capability.conf", pamcap != NULL, &c);
+	if (pamdir != NULL || first == argc) {
+		/* where libpam looks: the administrator's directory, then the vendor's */
+		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
+				       NULL };
+
+		nservices = pamstack_check(dirs, stack_warning, &c);
+	}
 	free_seen(&c);
 	if (rc != 0) {
 		fprintf(stderr, "ambcaps check: configuration refused: pam_ambcaps grants nothing with it\n");
 		return rc;
 	}
+	if (pamdir != NULL || first == argc)
+		printf("ambcaps check: %zu PAM service(s) run pam_ambcaps\n", nservices);
 	printf("ambcaps check: %u file(s), %u rule(s), %u warning(s): usable\n", nfiles, c.rules,
 	       c.warnings);
 	return (strict && c.warnings) ? EXIT_CONFIG : 0;

@@ -416,6 +416,41 @@ static void foreign_inheritable_bits_leave(void **state)
 	assert_int_equal(r.inh_after, SADM);
 }
 
+/* a later module (pam_cap) empties what setcred set: open_session says so, once */
+static void setcred_undone_is_noticed(void **state)
+{
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh;
+	char dir[600], path[700], line[2048];
+	const char *o = conf("cap_net_raw alice\n"), *log;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", h_newdir());
+	snprintf(line, sizeof(line), "auth optional %s %s\nsession optional %s %s\n", h_module(), o,
+		 h_module(), o);
+	snprintf(path, sizeof(path), "%s/svc", dir);
+	h_write(path, line, 0644);
+	assert_int_equal(pam_start_confdir("svc", "alice", &c, dir, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_setcred(pamh, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+	assert_int_equal(h_self_mask("CapInh"), NRAW);
+	h_log_take();
+	/* untouched: nothing to say */
+	pam_open_session(pamh, 0);
+	assert_null(strstr(h_log_take(), "was emptied"));
+	pam_close_session(pamh, 0);
+	assert_int_equal(pam_setcred(pamh, PAM_REINITIALIZE_CRED), PAM_SUCCESS);
+	h_reset_caps(); /* what pam_cap's "none *" does after it */
+	pam_open_session(pamh, 0);
+	log = h_log_take();
+	if (strstr(log, "the inheritable set setcred gave alice (cap_net_raw) was emptied before the session opened") == NULL)
+		fail_msg("no warning:\n%s", log);
+	pam_close_session(pamh, 0);
+	h_reset_caps();
+	pam_open_session(pamh, 0);
+	assert_null(strstr(h_log_take(), "was emptied"));
+	pam_end(pamh, PAM_SUCCESS);
+}
+
 /* a world-writable ancestor with the sticky bit (like /tmp) is fine: only root may rename root's entries there */
 static void sticky_ancestor_is_accepted(void **state)
 {
@@ -601,6 +636,7 @@ int main(void)
 		cmocka_unit_test_setup(foreign_inheritable_bits_leave, setup),
 		cmocka_unit_test_setup(root_target_is_only_added_to_others_emptied, setup),
 		cmocka_unit_test_setup(sticky_ancestor_is_accepted, setup),
+		cmocka_unit_test_setup(setcred_undone_is_noticed, setup),
 		cmocka_unit_test_setup(outside_bounding_set, setup),
 		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),
 		cmocka_unit_test_setup(not_permitted, setup),

@@ -115,5 +115,36 @@ n=$((n + 1))
 if [ "$out" = "show
 --apply" ]; then echo "ok $n - bash completion"; else failed=$((failed + 1)); echo "not ok $n - bash completion"; printf '%s\n' "$out" | sed 's/^/# /'; fi
 
+# the PAM stacks: where the module stands wrongly, named by file:line, with the fix
+S="$D/pam.d"
+mkdir -p "$S"
+printf 'auth [success=1 default=ignore] pam_unix.so\nauth requisite pam_deny.so\nauth required pam_permit.so\nauth optional pam_cap.so\n' > "$S/common-auth"
+printf 'session required pam_unix.so\nsession required pam_ambcaps.so\n' > "$S/common-session"
+printf '@include common-auth\nsession optional pam_ambcaps.so\n' > "$S/sshd"
+printf 'auth optional pam_ambcaps.so\n@include common-auth\nsession optional pam_ambcaps.so\n' > "$S/sudo"
+printf 'session optional pam_ambcaps.so\nsession   optional   /lib/x86_64-linux-gnu/security/pam_ambcaps.so conf=/etc/x\n' > "$S/login"
+printf '@include common-auth\nauth optional pam_ambcaps.so\nsession optional pam_ambcaps.so # the recipe\n' > "$S/cron"
+printf 'session optional pam_ambcaps.so\n' > "$S/systemd-user"
+printf 'session include common-session\n' > "$S/runuser"
+printf 'session substack common-session\n' > "$S/su"
+out=$("$AMBCAPS" check --pamdir "$S" --pam-cap /dev/null "$G" 2>&1)
+stack() { # NAME PATTERN: the check's output has PATTERN
+	if printf '%s\n' "$out" | grep -qE -- "$2"; then ok "check --pamdir: $1"; else
+		failed=$((failed + 1)); n=$((n + 1)); echo "not ok $n - check --pamdir: $1 (/$2/)"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+}
+stack "sshd with the session line only" "^$S/sshd:2: warning: service sshd switches to the user in another process .* add 'auth optional pam_ambcaps.so' after '@include common-auth'"
+stack "the auth line before pam_cap's" "^$S/sudo:1: warning: service sudo: pam_cap \\($S/common-auth:4\\) comes after pam_ambcaps"
+stack "twice in one stack" "^$S/login:2: warning: service login runs pam_ambcaps twice in its session stack \\(also at $S/login:1\\)"
+stack "required, once for every stack that includes it" "^$S/common-session:2: warning: 'required pam_ambcaps.so': a broken configuration"
+stack "systemd-user: nothing reaches the user's manager" "^$S/systemd-user:1: warning: service systemd-user .* AmbientCapabilities="
+stack "the services that run it are counted" "^ambcaps check: 7 PAM service\\(s\\) run pam_ambcaps"
+n=$((n + 1))
+if [ "$(printf '%s\n' "$out" | grep -c 'common-session:2: warning')" = 1 ] && ! printf '%s\n' "$out" | grep -q "$S/cron:"; then
+	echo "ok $n - check --pamdir: one warning per line, none for the recipe's own stack"
+else
+	failed=$((failed + 1)); echo "not ok $n - check --pamdir: one warning per line, none for the recipe's own stack"; printf '%s\n' "$out" | sed 's/^/# /'
+fi
+expect "check --pamdir --strict: stack warnings fail" 1 "warning" -- "$AMBCAPS" check --strict --pamdir "$S" --pam-cap /dev/null "$G"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -49,6 +49,23 @@ case "$out" in
 *) not_ok "ambcaps-exec explains no_new_privs"; printf '%s\n' "$out" | diag ;;
 esac
 
+# sudo's NOEXEC lives in a preloaded library the loader does not load into a
+# program with file capabilities: the launcher refuses rather than let the
+# command escape it
+echo "Defaults:carol noexec" > "$T/sudoers.d/ambcaps-noexec"
+chmod 0440 "$T/sudoers.d/ambcaps-noexec"
+out=$(su carol -c "sudo -n -u bob $LAUNCHER /bin/sh -c '/bin/true && echo ran'" 2>&1); rc=$?
+case "$rc:$out" in
+126:*"sudo's NOEXEC applies to this command"*) ok "under sudo's NOEXEC ambcaps-exec refuses to run the command" ;;
+*) not_ok "under sudo's NOEXEC ambcaps-exec refuses to run the command (rc $rc)"; printf '%s\n' "$out" | diag ;;
+esac
+out=$(su carol -c "sudo -n -u bob /bin/sh -c '/bin/true && echo ran'" 2>&1)
+case "$out" in
+*ran*) not_ok "NOEXEC itself holds without the launcher"; printf '%s\n' "$out" | diag ;;
+*) ok "NOEXEC itself holds without the launcher" ;;
+esac
+rm -f "$T/sudoers.d/ambcaps-noexec"
+
 # the launcher refuses to run setuid
 cp "$LAUNCHER" "$T/bin/setuid-exec"
 chmod 4755 "$T/bin/setuid-exec"

@@ -1,0 +1,305 @@
+/*
+ * The PAM stacks as libpam reads them, reduced to what pam_ambcaps cares
+ * about: which module lines of which type run, in which order, from which
+ * file and line. Then the mistakes that leave a user without the grant
+ * while the log says "granted", or lock everyone out on a typo.
+ */
+#include "config.h"
+#include "pamstack.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define MAX_DEPTH 16
+
+struct line {
+	char type[16];     /* auth, account, session, password */
+	char control[128]; /* required, optional, [...], include, substack */
+	char module[256];  /* basename of the module */
+	char where[4200];  /* file:line */
+};
+
+struct stack {
+	struct line *v;
+	size_t n, cap;
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The file libpam would read for NAME: the first directory that has it. */
+static bool find_file(const char *const *dirs, const char *name, char *path, size_t len)
+{
+	struct stat st;
+
+	if (name[0] == '/') {
+		snprintf(path, len, "%s", name);
+		return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	for (; *dirs; dirs++) {
+		snprintf(path, len, "%s/%s", *dirs, name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return true;
+	}
+	return false;
+}
+
+static void push(struct stack *s, const char *type, const char *control, const char *module,
+		 const char *file, unsigned lineno)
+{
+	struct line *l;
+
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		struct line *nv = realloc(s->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	l = &s->v[s->n++];
+	snprintf(l->type, sizeof(l->type), "%s", type);
+	snprintf(l->control, sizeof(l->control), "%s", control);
+	snprintf(l->module, sizeof(l->module), "%s", base_name(module));
+	snprintf(l->where, sizeof(l->where), "%s:%u", file, lineno);
+}
+
+/* Next field of P: a [bracketed control] is one field. */
+static char *field(char **p)
+{
+	char *start, *end;
+
+	*p += strspn(*p, " \t");
+	if (**p == '\0')
+		return NULL;
+	start = *p;
+	if (*start == '[') {
+		end = strchr(start, ']');
+		end = end ? end + 1 : start + strlen(start);
+	} else {
+		end = start + strcspn(start, " \t");
+	}
+	if (*end != '\0')
+		*end++ = '\0';
+	*p = end;
+	return start;
+}
+
+/* Append the lines of FILE (only those of type ONLY, unless NULL) to S. */
+static void read_stack(const char *const *dirs, const char *file, const char *only, int depth,
+		       struct stack *s)
+{
+	char path[4096], buf[4096];
+	unsigned lineno = 0;
+	FILE *f;
+
+	if (depth > MAX_DEPTH || !find_file(dirs, file, path, sizeof(path)))
+		return;
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	while (fgets(buf, sizeof(buf), f)) {
+		char *p = buf, *hash = strchr(buf, '#'), *type, *control, *module;
+
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		type = field(&p);
+		if (type == NULL)
+			continue;
+		if (strcmp(type, "@include") == 0) {
+			module = field(&p);
+			if (module)
+				read_stack(dirs, module, only, depth + 1, s);
+			continue;
+		}
+		if (type[0] == '-')
+			type++;
+		control = field(&p);
+		module = field(&p);
+		if (control == NULL || module == NULL || (only && strcasecmp(type, only) != 0))
+			continue;
+		if (strcmp(control, "include") == 0 || strcmp(control, "substack") == 0) {
+			read_stack(dirs, module, type, depth + 1, s);
+			continue;
+		}
+		push(s, type, control, module, path, lineno);
+	}
+	fclose(f);
+}
+
+static bool is_module(const struct line *l, const char *name)
+{
+	return strcmp(l->module, name) == 0;
+}
+
+/* Services that call pam_setcred in the process that switches to the user. */
+static bool needs_auth_line(const char *service)
+{
+	static const char *const names[] = { "sshd", "sudo", "sudo-i", "cron", "crond", "atd", NULL };
+
+	for (const char *const *n = names; *n; n++)
+		if (strcmp(service, *n) == 0)
+			return true;
+	return false;
+}
+
+/* Where warnings go; the same line's same problem is said once, whichever service includes it. */
+struct out {
+	pamstack_warn_fn warn;
+	void *ctx;
+	char **said;
+	size_t n, cap;
+};
+
+static void say(struct out *o, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(struct out *o, const char *where, const char *fmt, ...)
+{
+	char msg[1024], key[5300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(key, sizeof(key), "%s: %s", where, msg);
+	for (size_t i = 0; i < o->n; i++)
+		if (strcmp(o->said[i], key) == 0)
+			return;
+	if (o->n == o->cap) {
+		size_t ncap = o->cap ? o->cap * 2 : 16;
+		char **nv = realloc(o->said, ncap * sizeof(*nv));
+
+		if (nv != NULL) {
+			o->said = nv;
+			o->cap = ncap;
+		}
+	}
+	if (o->n < o->cap && (o->said[o->n] = strdup(key)) != NULL)
+		o->n++;
+	o->warn(o->ctx, where, msg);
+}
+
+static void check_service(const char *const *dirs, const char *service, struct out *o,
+			  size_t *nrun)
+{
+	struct stack s = { NULL, 0, 0 };
+	const struct line *auth = NULL, *session = NULL, *cap_after = NULL;
+	const struct line *first[4] = { NULL, NULL, NULL, NULL };
+	static const char *const types[4] = { "auth", "account", "session", "password" };
+
+	read_stack(dirs, service, NULL, 0, &s);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct line *l = &s.v[i];
+		int t = -1;
+
+		for (int k = 0; k < 4; k++)
+			if (strcasecmp(l->type, types[k]) == 0)
+				t = k;
+		if (t == 0 && auth && is_module(l, "pam_cap.so") && cap_after == NULL)
+			cap_after = l;
+		if (!is_module(l, "pam_ambcaps.so") || t < 0)
+			continue;
+		if (first[t]) {
+			say(o, l->where, "service %s runs pam_ambcaps twice in its %s stack "
+				   "(also at %s): the last line decides; keep one", service,
+			    types[t], first[t]->where);
+		} else {
+			first[t] = l;
+		}
+		if (t == 0 && auth == NULL)
+			auth = l;
+		if (t == 2 && session == NULL)
+			session = l;
+		if (strcmp(l->control, "required") == 0 || strcmp(l->control, "requisite") == 0 ||
+		    strcmp(l->control, "sufficient") == 0)
+			say(o, l->where, "'%s pam_ambcaps.so': %s; use 'optional'", l->control,
+			    strcmp(l->control, "sufficient") == 0
+				    ? "a grant would end the stack there, skipping the modules after it"
+				    : "a broken configuration (one typo) then fails every login through it");
+	}
+	if (auth || session)
+		(*nrun)++;
+	if (cap_after)
+		say(o, auth->where, "service %s: pam_cap (%s) comes after pam_ambcaps in the "
+			   "auth stack; its setcred empties the inheritable set pam_ambcaps filled, so "
+			   "the user gets nothing: put pam_ambcaps's auth line after '@include common-auth'",
+		    service, cap_after->where);
+	if (session && auth == NULL && needs_auth_line(service))
+		say(o, session->where, "service %s switches to the user in another process "
+			   "than the session's: the grant reaches the user only through pam_setcred; add "
+			   "'auth optional pam_ambcaps.so' after '@include common-auth'", service);
+	if ((auth || session) && strcmp(service, "systemd-user") == 0)
+		say(o, (session ? session : auth)->where,
+		    "service systemd-user (user@.service): systemd sets the capabilities of the "
+		    "user's manager and its services from their units, so nothing pam_ambcaps grants "
+		    "reaches them; use AmbientCapabilities= in the units instead");
+	free(s.v);
+}
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0, nrun = 0;
+	struct out o = { warn, ctx, NULL, 0, 0 };
+
+	for (const char *const *d = dirs; *d; d++) {
+		DIR *dir = opendir(*d);
+		struct dirent *de;
+
+		if (dir == NULL)
+			continue;
+		while ((de = readdir(dir)) != NULL) {
+			bool dup = false;
+
+			if (de->d_name[0] == '.' || strncmp(de->d_name, "common-", 7) == 0)
+				continue;
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = strcmp(names[i], de->d_name) == 0;
+			if (dup)
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				char **nv = realloc(names, ncap * sizeof(*nv));
+
+				if (nv == NULL)
+					break;
+				names = nv;
+				cap = ncap;
+			}
+			names[n] = strdup(de->d_name);
+			if (names[n])
+				n++;
+		}
+		closedir(dir);
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp);
+	for (size_t i = 0; i < n; i++) {
+		check_service(dirs, names[i], &o, &nrun);
+		free(names[i]);
+	}
+	free(names);
+	for (size_t i = 0; i < o.n; i++)
+		free(o.said[i]);
+	free(o.said);
+	return nrun;
+}
