@@ -96,6 +96,54 @@ unsigned caps_count(void)
 	return n;
 }
 
+/* Edit distance of A and B, case-insensitive; both at most 40 bytes. */
+static unsigned distance(const char *a, const char *b)
+{
+	unsigned row[42], la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la > 40 || lb > 40)
+		return 99;
+	for (unsigned j = 0; j <= lb; j++)
+		row[j] = j;
+	for (unsigned i = 1; i <= la; i++) {
+		unsigned diag = row[0];
+
+		row[0] = i;
+		for (unsigned j = 1; j <= lb; j++) {
+			unsigned up = row[j], best = diag +
+				(tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* The capability name within two edits of BARE (without "cap_"), or NULL. */
+static const char *nearest_name(const char *bare)
+{
+	const char *best = NULL;
+	unsigned bestd = 3;
+
+	for (unsigned i = 0; i < NAMED_CAPS; i++) {
+		unsigned d;
+
+		if (cap_names[i] == NULL)
+			continue;
+		d = distance(bare, cap_names[i] + 4);
+		if (d < bestd) {
+			bestd = d;
+			best = cap_names[i];
+		}
+	}
+	return best;
+}
+
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 {
 	const char *bare = name;
@@ -143,10 +191,16 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 			return 0;
 		}
 	}
-	if (len > 40)
+	if (len > 40) {
 		snprintf(why, whylen, "unknown capability '%.40s...'", name);
-	else
-		snprintf(why, whylen, "unknown capability '%s'", name);
+	} else {
+		const char *near = nearest_name(bare);
+
+		if (near)
+			snprintf(why, whylen, "unknown capability '%s' (did you mean %s?)", name, near);
+		else
+			snprintf(why, whylen, "unknown capability '%s'", name);
+	}
 	return -1;
 }
 

@@ -30,7 +30,7 @@ static const char *shown(const char *tok, size_t len, char *buf, size_t buflen)
 	size_t i = 0;
 
 	for (; i < len; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,@*+-",
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,@*+-^=!",
 			    tok[i]) || tok[i] == '\0')
 			break;
 	if (i < len)
@@ -57,6 +57,12 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 	}
 	if (text[0] == '\0') {
 		amb_error_set(err, "empty capability list");
+		return -1;
+	}
+	if (strpbrk(text, "^=!+") != NULL && strpbrk(text, ":$/") == NULL) {
+		amb_error_set(err, "%s is libcap's capability.conf syntax: here a line names the "
+				   "capabilities alone (all become ambient); 'ambcaps import-pam-cap' "
+				   "converts a capability.conf", shown(text, strlen(text), show, sizeof(show)));
 		return -1;
 	}
 	if (text[strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")]) {
@@ -162,7 +168,8 @@ static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct a
 	char show[64];
 
 	if (flags & TOK_COMMA) {
-		amb_error_set(err, "',' in name %s (write capabilities as one word: cap_a,cap_b)",
+		amb_error_set(err, "',' in name %s: separate users and groups with spaces "
+				   "(alice bob); only the capabilities are one word (cap_a,cap_b)",
 			      shown(tok, who->len, show, sizeof(show)));
 		return -1;
 	}

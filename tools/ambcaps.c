@@ -258,6 +258,74 @@ static void check_pam_cap(const char *path, bool named, struct check_ctx *c)
 	fclose(f);
 }
 
+static int ignore_rule(const struct conf_rule *rule, void *ctx)
+{
+	(void)rule;
+	(void)ctx;
+	return 0;
+}
+
+/* PATH is where the module reads: the default file, or a drop-in of the default directory. */
+static bool installed_path(const char *path)
+{
+	size_t n = strlen(AMBCAPS_CONFDIR);
+
+	return strcmp(path, AMBCAPS_CONF) == 0 ||
+	       (strncmp(path, AMBCAPS_CONFDIR "/", n + 1) == 0 && strchr(path + n + 1, '/') == NULL);
+}
+
+/*
+ * A file named on the command line: first its content, wherever it is (a
+ * candidate in a temporary directory, as configuration management checks
+ * one before moving it into place); then, as a verdict of its own, whether
+ * the module would accept the file where it is. That second verdict fails
+ * the check only for the module's own paths. 0, or -1.
+ */
+static int check_candidate(const char *path, struct check_ctx *c)
+{
+	struct amb_error err;
+	char *buf;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+	int rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(CONF_MAX_FILE + 2);
+	if (buf == NULL) {
+		fclose(f);
+		fprintf(stderr, "%s: out of memory\n", path);
+		return -1;
+	}
+	len = fread(buf, 1, CONF_MAX_FILE + 1, f);
+	if (ferror(f)) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
+		rc = -1;
+	} else if (len > CONF_MAX_FILE) {
+		fprintf(stderr, "%s: larger than the limit of %u bytes\n", path, CONF_MAX_FILE);
+		rc = -1;
+	} else if (conf_parse_buffer(path, buf, len, check_rule, c, &err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		rc = -1;
+	}
+	fclose(f);
+	free(buf);
+	if (rc != 0)
+		return rc;
+	if (conf_parse_file(path, 0, false, ignore_rule, NULL, &err) < 0) {
+		if (installed_path(path)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return -1;
+		}
+		printf("%s: the content is usable; placed where it is now, pam_ambcaps would refuse "
+		       "it (%s); install it root-owned, mode 0644, in a directory only root can "
+		       "write, such as %s\n", path, err.msg, AMBCAPS_CONFDIR);
+	}
+	return 0;
+}
+
 static void stack_warning(void *ctx, const char *where, const char *msg)
 {
 	warn(ctx, where, "%s", msg);
@@ -270,7 +338,7 @@ static int cmd_check(int argc, char **argv)
 	struct amb_error err;
 	bool strict = false;
 	const char *confdir = NULL, *pamcap = NULL, *pamdir = NULL;
-	unsigned nfiles = 0, n;
+	unsigned nfiles = 0;
 	size_t nservices = 0;
 	int first = 0, rc = 0;
 
@@ -295,8 +363,9 @@ static int cmd_check(int argc, char **argv)
 	c.bounding = caps_read_state(&st, ~(capmask_t)0, &err) == 0 ? st.bounding : ~(capmask_t)0;
 	if (first == argc || confdir != NULL) {
 		/* no file named: the module's default file and drop-ins */
+		/* a missing drop-in directory is fine, as for the module */
 		struct conf_source src = { first == argc ? AMBCAPS_CONF : NULL, true,
-					   confdir ? confdir : AMBCAPS_CONFDIR, confdir == NULL, 0 };
+					   confdir ? confdir : AMBCAPS_CONFDIR, true, 0 };
 		struct conf_names names;
 
 		if (conf_load(&src, check_rule, &c, &nfiles, &err) != 0) {
@@ -313,25 +382,18 @@ static int cmd_check(int argc, char **argv)
 				AMBCAPS_CONF, src.dir);
 	}
 	for (int i = first; i < argc; i++) {
-		struct conf_source src = { argv[i], false, NULL, false, 0 };
+		char *abs = argv[i][0] == '/' ? strdup(argv[i]) : realpath(argv[i], NULL);
 
-		if (argv[i][0] != '/') {
-			char *abs = realpath(argv[i], NULL);
-
-			if (abs == NULL) {
-				fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
-				rc = EXIT_CONFIG;
-				continue;
-			}
-			src.file = abs;
-		}
-		if (conf_load(&src, check_rule, &c, &n, &err) != 0) {
-			fprintf(stderr, "%s\n", err.msg);
+		if (abs == NULL) {
+			fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
 			rc = EXIT_CONFIG;
+			continue;
 		}
-		nfiles += n;
-		if (src.file != argv[i])
-			free((char *)src.file);
+		if (check_candidate(abs, &c) != 0)
+			rc = EXIT_CONFIG;
+		else
+			nfiles++;
+		free(abs);
 	}
 	if (rc == 0)
 		check_vetoes(&c);

@@ -57,7 +57,13 @@ expect "check: says nothing would be granted" 1 "configuration refused" -- "$AMB
 expect "check: a missing file" 1 "$D/etc/missing.conf: cannot open: No such file or directory" -- "$AMBCAPS" check "$D/etc/missing.conf"
 W="$D/etc/ww.conf"
 printf 'cap_net_raw alice\n' > "$W"; chmod 0646 "$W"
-expect "check: a world-writable file" 1 "$W: writable by group or others \(mode 0646\)" -- "$AMBCAPS" check "$W"
+expect "check: a world-writable candidate: the content is usable, the placement is not" 0 "$W: the content is usable; placed where it is now, pam_ambcaps would refuse it \($W: writable by group or others \(mode 0646\)\)" -- "$AMBCAPS" check "$W"
+mkdir -m 1777 "$D/tmp"
+printf 'cap_net_bind_service alice\n' > "$D/tmp/candidate.conf"
+expect "check: a candidate in a sticky world-writable directory (as config management writes one)" 0 "usable" -- "$AMBCAPS" check "$D/tmp/candidate.conf"
+printf 'cap_bogus alice\n' > "$D/tmp/bad.conf"
+expect "check: a broken candidate there is refused for its content" 1 "$D/tmp/bad.conf:1: unknown capability 'cap_bogus'" -- "$AMBCAPS" check "$D/tmp/bad.conf"
+expect "check --confdir: a missing directory is fine, as for the module" 0 "usable" -- "$AMBCAPS" check --confdir "$D/nosuch.d" --pamdir /dev/null --pam-cap /dev/null
 U="$D/etc/unreadable.conf"
 printf 'cap_net_raw alice\n' > "$U"; chmod 0000 "$U"
 if command -v capsh >/dev/null; then
