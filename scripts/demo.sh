@@ -1,9 +1,10 @@
 #!/bin/sh
-# The pam_ambcaps demo: on a fresh Debian 12 machine, as root, install what is
-# needed, build, and in a private namespace (nothing on this host changes)
+# The pam_ambcaps demo: on a fresh Debian 12 machine, as root, install what it
+# uses (scripts/deps.sh demo: the build tools, libcap2-bin, login, OpenSSH),
+# build, and in a private namespace (nothing on this host's /etc changes)
 # give the demo user alice CAP_NET_BIND_SERVICE, log her in through the real
-# "su -" and "login", and show her shell holding it and binding TCP port 80
-# without setuid or file capabilities.
+# "su -", "login" and "ssh" (through ambcaps-exec), and show her shell
+# holding it and binding TCP port 80 without setuid or file capabilities.
 set -eu
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then
@@ -11,12 +12,14 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 if [ "${AMBCAPS_IN_NS:-}" = "" ]; then
-	sh scripts/deps.sh
-	if [ ! -f _build/main/.libs/pam_ambcaps.so ] || [ ! -x _build/main/tests/root/bindport ]; then
+	sh scripts/deps.sh demo
+	if [ ! -f _build/main/.libs/pam_ambcaps.so ] || [ ! -x _build/main/tests/root/bindport ] ||
+	   [ ! -x _build/main/tests/root/logsink ]; then
 		echo "== building (in _build/main)"
 		mkdir -p _build/main
-		{ ./autogen.sh && cd _build/main && ../../configure --prefix=/usr --sysconfdir=/etc &&
-		  make -j2 && make -j2 tests/root/bindport tests/root/logsink; } > _build/demo-build.log 2>&1 ||
+		# a subshell: its cd stays in it
+		( ./autogen.sh && cd _build/main && ../../configure --prefix=/usr --sysconfdir=/etc &&
+		  make -j2 && make -j2 tests/root/bindport tests/root/logsink ) > _build/demo-build.log 2>&1 ||
 			{ tail -n 30 _build/demo-build.log; exit 1; }
 	fi
 fi
@@ -50,6 +53,16 @@ run "su - alice -c '$T/bin/bindport 80'"
 say "alice logs in with login, on a terminal"
 out=$( (printf 'grep CapAmb /proc/$$/status; %s 80\n' "$T/bin/bindport"; sleep 1; printf 'exit\n') |
 	script -qec 'login -f alice' /dev/null 2>&1 | tr -d '\r' | grep -oE 'CapAmb:.*|uid [0-9]+: (bound|cannot).*')
+echo "$out"
+
+say "alice logs in with ssh (sshd on this namespace's own 127.0.0.1:2222)"
+add_line sshd "auth optional $MODULE $MODARGS" '^@include common-auth'
+add_line sshd "session optional $MODULE $MODARGS"
+echo "auth optional pam_ambcaps.so      (after @include common-auth in /etc/pam.d/sshd)"
+echo "session optional pam_ambcaps.so"
+echo "ForceCommand $LAUNCHER             (in sshd_config: sshd keeps no ambient set, the launcher makes it)"
+start_sshd alice "ForceCommand $LAUNCHER"
+out=$($SSH alice@127.0.0.1 "grep CapAmb /proc/\$\$/status; $T/bin/bindport 80" 2>&1)
 echo "$out"
 
 say "carol has no grant: the kernel refuses her"

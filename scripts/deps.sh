@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install what building and testing pam_ambcaps needs on Debian 12 (as root).
+#   sh scripts/deps.sh        everything the tests use
+#   sh scripts/deps.sh demo   only what scripts/demo.sh uses
 # Services that packages would start (sshd) are kept from starting: the
 # tests start their own, on 127.0.0.1 and a high port.
 set -eu
@@ -7,12 +9,13 @@ if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it uses apt-get)" >&2
 	exit 1
 fi
-PACKAGES="build-essential autoconf automake libtool pkg-config
-	libpam0g-dev libcap-dev libcmocka-dev libnss-wrapper
-	libcap2-bin libpam-cap pamtester util-linux login passwd sudo
-	openssh-server openssh-client sshpass procps iproute2
+DEMO="build-essential autoconf automake libtool pkg-config
+	libpam0g-dev libcap-dev libcap2-bin util-linux login passwd
+	openssh-server openssh-client procps iproute2"
+PACKAGES="$DEMO libcmocka-dev libnss-wrapper libpam-cap pamtester sudo sshpass
 	valgrind clang libclang-rt-14-dev bc
 	slapd ldap-utils nslcd libnss-ldapd"
+[ "${1:-}" = demo ] && PACKAGES=$DEMO
 
 missing=""
 for p in $PACKAGES; do
@@ -20,15 +23,14 @@ for p in $PACKAGES; do
 done
 [ -n "$missing" ] || exit 0
 
+# keep package scripts from starting services, and never leave the guard behind
 policy=/usr/sbin/policy-rc.d
-made_policy=no
 if [ ! -e "$policy" ]; then
+	trap 'rm -f "$policy"' EXIT INT TERM
 	printf '#!/bin/sh\nexit 101\n' > "$policy"
 	chmod 0755 "$policy"
-	made_policy=yes
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
-[ "$made_policy" = no ] || rm -f "$policy"

@@ -60,6 +60,21 @@ tally _build/main ""
 if [ "$require_all" = yes ]; then
 	step distcheck sh -c "cd _build/main && make distcheck && rm -f pam_ambcaps-*.tar.gz"
 
+	# the README's first command, from a fresh clone, as a new user runs it
+	demo() {
+		rm -rf _build/demo-clone
+		git clone -q "$top" _build/demo-clone || return 1
+		out=$(cd _build/demo-clone && sh scripts/demo.sh 2>&1); rc=$?
+		printf '%s\n' "$out"
+		rm -rf _build/demo-clone
+		[ "$rc" = 0 ] || return 1
+		# su -, login and ssh: each shell holds the grant and binds port 80; carol is refused
+		[ "$(printf '%s\n' "$out" | grep -c '^CapAmb:[[:space:]]*0000000000000400$')" -ge 3 ] &&
+		[ "$(printf '%s\n' "$out" | grep -c '^uid 2001: bound 127.0.0.1:80$')" = 3 ] &&
+		printf '%s\n' "$out" | grep -q '^uid 2003: cannot bind 127.0.0.1:80: Permission denied$'
+	}
+	step demo demo
+
 	# AddressSanitizer + UBSan: unit and pam levels (root-level programs cannot load an ASan module)
 	mkdir -p _build/asan
 	san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
