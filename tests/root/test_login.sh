@@ -51,6 +51,20 @@ if command -v pamtester >/dev/null; then
 	*"pam_ambcaps:"*) not_ok "pamtester -v for carol shows no grant"; printf '%s\n' "$out" | diag ;;
 	*) ok "pamtester -v for carol shows no grant" ;;
 	esac
+	# the README's recipe, as written: it also opens a session for users without a grant
+	sed -n '/^### pamtester/,/^    pamtester -v ambcaps-check alice/p' "$srcdir/README.md" |
+		sed -n "s/^    //p" | sed '/^pamtester/d' |
+		sed "s|session optional pam_ambcaps.so notify|session optional $MODULE $MODARGS notify|" > "$T/recipe.sh"
+	sh "$T/recipe.sh"
+	for u in alice carol; do
+		out=$(pamtester -v ambcaps-check "$u" open_session 2>&1); rc=$?
+		want="successfully opened a session"
+		[ "$u" = alice ] && want="pam_ambcaps: alice has ambient capabilities cap_net_bind_service"
+		case "$rc:$out" in
+		0:*"$want"*) ok "README's pamtester recipe for $u: $want" ;;
+		*) not_ok "README's pamtester recipe for $u (rc $rc)"; printf '%s\n' "$out" | diag; diag < "$T/recipe.sh" ;;
+		esac
+	done
 else
 	not_ok "pamtester is installed"
 fi
