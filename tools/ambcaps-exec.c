@@ -266,9 +266,14 @@ int main(int argc, char **argv)
 			caps_format(grant, list, sizeof(list));
 			fprintf(stderr, "ambcaps-exec: grant of %s: %s\n", name[0] ? name : "this user",
 				grant ? list : "(none)");
-			if (inh & ~kept) {
-				caps_format(inh & ~kept, list, sizeof(list));
+			if (inh & ~grant) {
+				caps_format(inh & ~grant, list, sizeof(list));
 				fprintf(stderr, "ambcaps-exec: dropped, not granted: %s\n", list);
+			}
+			if (inh & grant & ~kept) {
+				caps_format(inh & grant & ~kept, list, sizeof(list));
+				fprintf(stderr, "ambcaps-exec: granted but not received through the file "
+						"capabilities (see above): %s\n", list);
 			}
 			caps_format(raised, list, sizeof(list));
 			fprintf(stderr, "ambcaps-exec: ambient: %s\n", raised ? list : "(none)");

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/capability.h>
 
 #include "args.h"
@@ -214,16 +215,17 @@ static void free_seen(struct check_ctx *c)
  * only (no '^'): pam_ambcaps replaces a non-root user's inheritable set
  * with the grant, so they stop working where both run. Warnings counted in C.
  */
-static void check_pam_cap(const char *path, bool named, struct check_ctx *c)
+static int check_pam_cap(const char *path, bool named, struct check_ctx *c)
 {
 	FILE *f = fopen(path, "r");
 	char line[4096];
 	unsigned lineno = 0;
 
 	if (f == NULL) {
-		if (named)
-			fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return;
+		if (!named)
+			return 0;
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *save = NULL, *caps, *who, *hash = strchr(line, '#');
@@ -256,6 +258,23 @@ static void check_pam_cap(const char *path, bool named, struct check_ctx *c)
 		     inh, who);
 	}
 	fclose(f);
+	return 0;
+}
+
+/* ambcaps-exec reads the configuration as the user who runs it. */
+static void launcher_readable(const char *path, struct check_ctx *c)
+{
+	struct stat st;
+	mode_t need;
+
+	if (stat(path, &st) != 0)
+		return;
+	need = S_ISDIR(st.st_mode) ? (S_IROTH | S_IXOTH) : S_IROTH;
+	if ((st.st_mode & need) != need)
+		warn(c, path, "not readable by others (mode %04o): ambcaps-exec reads it as the user "
+			      "who runs it, so sshd, sudo and cron sessions get nothing ambient; "
+			      "make it %s", (unsigned)(st.st_mode & 07777),
+		     S_ISDIR(st.st_mode) ? "0755" : "0644");
 }
 
 static int ignore_rule(const struct conf_rule *rule, void *ctx)
@@ -371,11 +390,23 @@ static int cmd_check(int argc, char **argv)
 		if (conf_load(&src, check_rule, &c, &nfiles, &err) != 0) {
 			fprintf(stderr, "%s\n", err.msg);
 			rc = EXIT_CONFIG;
-		} else if (conf_list_dropins(src.dir, 0, true, &names, &err) == 1) {
-			for (size_t i = 0; i < names.nignored; i++)
-				fprintf(stderr, "%s/%s: note: ignored (drop-in files must end in .conf "
-						"and not start with a dot)\n", src.dir, names.ignored[i]);
-			conf_free_names(&names);
+		} else {
+			if (src.file)
+				launcher_readable(src.file, &c);
+			if (conf_list_dropins(src.dir, 0, true, &names, &err) == 1) {
+				for (size_t i = 0; i < names.nignored; i++)
+					fprintf(stderr, "%s/%s: note: ignored (drop-in files must end in "
+							".conf and not start with a dot)\n", src.dir,
+						names.ignored[i]);
+				launcher_readable(src.dir, &c);
+				for (size_t i = 0; i < names.n; i++) {
+					char path[4200];
+
+					snprintf(path, sizeof(path), "%s/%s", src.dir, names.names[i]);
+					launcher_readable(path, &c);
+				}
+				conf_free_names(&names);
+			}
 		}
 		if (rc == 0 && nfiles == 0 && first == argc)
 			fprintf(stderr, "ambcaps check: neither %s nor %s/*.conf exists: nothing is granted\n",
@@ -397,8 +428,9 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (rc == 0)
 		check_vetoes(&c);
-	if (pamcap != NULL || first == argc)
-		check_pam_cap(pamcap ? pamcap : "/etc/security/capability.conf", pamcap != NULL, &c);
+	if ((pamcap != NULL || first == argc) &&
+	    check_pam_cap(pamcap ? pamcap : "/etc/security/capability.conf", pamcap != NULL, &c) != 0)
+		rc = EXIT_CONFIG;
 	if (pamdir != NULL || first == argc) {
 		/* where libpam looks: the administrator's directory, then the vendor's */
 		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
@@ -499,7 +531,8 @@ static int cmd_show(int argc, char **argv)
 	struct grant_query q;
 	struct grant g;
 	struct apply_choice choice;
-	capmask_t total;
+	struct caps_state st;
+	capmask_t total, bounding;
 	unsigned nfiles = 0;
 
 	for (int i = 0; i < argc; i++) {
@@ -560,10 +593,11 @@ static int cmd_show(int argc, char **argv)
 	}
 	rc = user_lookup(user, &u, &err);
 	if (rc <= 0) {
-		fprintf(stderr, "ambcaps show: %s\n", rc == 0 ? "no such user" : err.msg);
 		if (rc == 0)
 			fprintf(stderr, "ambcaps show: '%s' is unknown to NSS: the module answers "
 					"PAM_USER_UNKNOWN and grants nothing\n", user);
+		else
+			fprintf(stderr, "ambcaps show: %s\n", err.msg);
 		return rc == 0 ? EXIT_NOUSER : EXIT_CONFIG;
 	}
 	memset(&s, 0, sizeof(s));
@@ -587,6 +621,7 @@ static int cmd_show(int argc, char **argv)
 		rc = EXIT_CONFIG;
 		goto out;
 	}
+	bounding = caps_read_state(&st, ~(capmask_t)0, &err) == 0 ? st.bounding : ~(capmask_t)0;
 	printf("user %s (uid %u)\n", u.name, (unsigned)u.uid);
 	printf("configuration: %u file(s) read\n", nfiles);
 	if (g.unresolved)
@@ -607,6 +642,8 @@ static int cmd_show(int argc, char **argv)
 			printf("%s%s", i ? ", " : "", s.src[bit][i].text);
 		if (a.caps & CAPMASK_BIT(bit))
 			printf("%scaps= argument", s.nsrc[bit] ? ", " : "");
+		if (!(bounding & CAPMASK_BIT(bit)))
+			printf("  (not in this machine's bounding set: cannot be granted here)");
 		printf("\n");
 	}
 	if (g.veto)

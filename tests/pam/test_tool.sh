@@ -152,5 +152,15 @@ else
 fi
 expect "check --pamdir --strict: stack warnings fail" 1 "warning" -- "$AMBCAPS" check --strict --pamdir "$S" --pam-cap /dev/null "$G"
 
+# what the launcher cannot read, it cannot grant
+mkdir -m 0755 "$D/ro.d"
+printf 'cap_net_bind_service alice\n' > "$D/ro.d/10-web.conf"
+chmod 0600 "$D/ro.d/10-web.conf"
+expect "check: a drop-in only root can read is a warning (ambcaps-exec reads it as the user)" 0 "$D/ro.d/10-web.conf: warning: not readable by others \(mode 0600\): ambcaps-exec reads it as the user" -- "$AMBCAPS" check --confdir "$D/ro.d" --pamdir /dev/null --pam-cap /dev/null
+expect "check --pam-cap: a missing file named is an error" 1 "$D/nosuch-capability.conf: cannot open: No such file or directory" -- "$AMBCAPS" check --pam-cap "$D/nosuch-capability.conf" "$G"
+printf 'cap_sys_time,cap_net_raw alice\n' > "$D/etc/time.conf"
+expect "show: a capability outside the bounding set says it cannot be granted here" 0 "cap_sys_time .*not in this machine's bounding set: cannot be granted here" -- capsh --drop=cap_sys_time -- -c "'$AMBCAPS' show alice --conf '$D/etc/time.conf'"
+expect "show: an unknown user, said once" 3 "^ambcaps show: 'nosuch' is unknown to NSS: the module answers PAM_USER_UNKNOWN and grants nothing$" -- "$AMBCAPS" show nosuch --conf "$C"
+
 echo "1..$n"
 [ "$failed" = 0 ]
