@@ -28,6 +28,10 @@ static const struct {
 	{ "/usr/sbin/runuser", PROGRAM_RUNUSER }, { "/sbin/runuser", PROGRAM_RUNUSER },
 	{ "/usr/bin/runuser", PROGRAM_RUNUSER }, { "/bin/runuser", PROGRAM_RUNUSER },
 	{ "/usr/bin/login", PROGRAM_LOGIN },  { "/bin/login", PROGRAM_LOGIN },
+	/* PID 1 forks the executor (systemd 252); later versions exec systemd-executor */
+	{ "/usr/lib/systemd/systemd", PROGRAM_SYSTEMD }, { "/lib/systemd/systemd", PROGRAM_SYSTEMD },
+	{ "/usr/lib/systemd/systemd-executor", PROGRAM_SYSTEMD },
+	{ "/lib/systemd/systemd-executor", PROGRAM_SYSTEMD },
 };
 
 enum program_kind program_kind_of_path(const char *path)
@@ -47,6 +51,8 @@ const char *program_kind_name(enum program_kind kind)
 		return "runuser";
 	case PROGRAM_LOGIN:
 		return "login";
+	case PROGRAM_SYSTEMD:
+		return "systemd";
 	case PROGRAM_OTHER:
 		break;
 	}
@@ -111,9 +117,22 @@ void delivery_choose(enum apply_mode requested, const char *service,
 		     const struct program *prog, struct apply_choice *out)
 {
 	const char *svc = service ? service : "";
-	bool proven = prog->kind != PROGRAM_OTHER && !prog->threaded;
+	bool deferrable = prog->kind == PROGRAM_SU || prog->kind == PROGRAM_RUNUSER ||
+			  prog->kind == PROGRAM_LOGIN;
+	bool proven = deferrable && !prog->threaded;
 
 	memset(out, 0, sizeof(*out));
+	if (prog->kind == PROGRAM_SYSTEMD) {
+		/* measured with systemd 252: the executor sets I and A from the unit after PAM */
+		out->mode = APPLY_NOW;
+		out->refused = requested == APPLY_DEFER;
+		out->unreached = true;
+		out->why = "systemd gives a unit's processes the capabilities the unit names, not "
+			   "what PAM modules set (systemd 252 measured; 254 and later are said to keep "
+			   "PAM's ambient set): set AmbientCapabilities= in the unit instead, for "
+			   "user@.service in the user's units";
+		return;
+	}
 	out->needs_launcher = !proven && launcher_service(svc);
 	if (requested == APPLY_NOW) {
 		out->mode = APPLY_NOW;
@@ -129,7 +148,7 @@ void delivery_choose(enum apply_mode requested, const char *service,
 	}
 	out->mode = APPLY_NOW;
 	out->refused = requested == APPLY_DEFER;
-	if (prog->kind != PROGRAM_OTHER)
+	if (deferrable)
 		out->why = "the deferred path needs a single-threaded caller (KEEPCAPS is per "
 			   "thread): applied in the calling process, the inheritable set carries "
 			   "the grant";

@@ -16,6 +16,7 @@ enum program_kind {
 	PROGRAM_SU,      /* util-linux or shadow su */
 	PROGRAM_RUNUSER, /* util-linux runuser */
 	PROGRAM_LOGIN,   /* shadow or util-linux login */
+	PROGRAM_SYSTEMD, /* systemd's service executor (PAMName=, user@.service, machinectl shell) */
 };
 
 /* The process the module runs in. */
@@ -41,6 +42,7 @@ struct apply_choice {
 	enum apply_mode mode;   /* APPLY_NOW or APPLY_DEFER */
 	bool refused;           /* apply=defer was asked for and refused */
 	bool needs_launcher;    /* the program switches users without ending PAM there */
+	bool unreached;         /* the program resets the sets after PAM: nothing reaches the user */
 	const char *why;        /* one sentence for logs and "ambcaps show" */
 };
 

@@ -207,6 +207,20 @@ static void notify(struct txn *t, int flags, const char *how, capmask_t caps)
  * reach this user. LOUD: log what was granted. PAM_SUCCESS (PAM_IGNORE when
  * the grant is empty), or FAIL_CODE.
  */
+#define DATA_UNREACHED "pam_ambcaps_unreached"
+
+/* The program resets the sets after PAM (systemd): say so, once per transaction, instead of "granted". */
+static void say_unreached(struct txn *t, const char *list)
+{
+	const void *data = NULL;
+
+	if (pam_get_data(t->pamh, DATA_UNREACHED, &data) == PAM_SUCCESS && data != NULL)
+		return;
+	pam_set_data(t->pamh, DATA_UNREACHED, (void *)"said", NULL);
+	pam_syslog(t->pamh, LOG_NOTICE, "%s for %s does not reach the user's processes: %s",
+		   list, t->user.name ? t->user.name : "the user", t->choice.why);
+}
+
 /* The target is known to be root: the only one whose inheritable set is only added to. */
 static bool root_target(const struct txn *t)
 {
@@ -246,6 +260,10 @@ static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail
 	if (plan.ok == 0 || !loud)
 		return PAM_SUCCESS;
 	caps_format(plan.ok, list, sizeof(list));
+	if (t->choice.unreached) {
+		say_unreached(t, list);
+		return PAM_SUCCESS;
+	}
 	if (t->choice.needs_launcher)
 		pam_syslog(t->pamh, LOG_INFO,
 			   "granted %s to %s (inheritable: %s switches to the user without keeping "
@@ -394,6 +412,8 @@ static void log_choice(struct txn *t)
 {
 	char exe[80];
 
+	if (t->choice.unreached && !t->choice.refused)
+		return; /* said by say_unreached() */
 	if (!t->choice.refused &&
 	    !(t->choice.mode == APPLY_NOW && t->args.apply == APPLY_AUTO &&
 	      expects_defer(t->service)))

@@ -656,6 +656,7 @@ static int cmd_show(int argc, char **argv)
 			{ "login", "/usr/bin/login" }, { "su", "/usr/bin/su" },
 			{ "su-l", "/usr/bin/su" },     { "runuser", "/usr/sbin/runuser" },
 			{ "sshd", "/usr/sbin/sshd" },  { "sudo", "/usr/bin/sudo" },
+			{ "systemd-user", "/usr/lib/systemd/systemd" },
 			{ NULL, NULL },
 		};
 

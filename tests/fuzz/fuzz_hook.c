@@ -149,10 +149,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (total & ~named_caps)
 			abort(); /* never more than the file and caps= say */
 		memset(&prog, 0, sizeof(prog));
-		prog.kind = (enum program_kind)((unsigned char)part[3][0] % 4);
+		prog.kind = (enum program_kind)((unsigned char)part[3][0] % 5);
 		prog.threaded = ((unsigned char)part[3][0] & 4) != 0;
 		delivery_choose(a.apply, part[1], &prog, &choice);
-		if (choice.mode == APPLY_DEFER && (prog.kind == PROGRAM_OTHER || prog.threaded))
+		if (choice.mode == APPLY_DEFER &&
+		    (prog.kind == PROGRAM_OTHER || prog.kind == PROGRAM_SYSTEMD || prog.threaded))
 			abort(); /* the deferred path only in su, runuser, login, single-threaded */
 		memset(&st, 0, sizeof(st));
 		memcpy(&st.permitted, part[3], strlen(part[3]) < 8 ? strlen(part[3]) : 8);

@@ -256,8 +256,76 @@ static void apply_now_in_su(void **state)
 	assert_int_equal(keepcaps(), 0);
 }
 
+/* ---- run from where systemd's executor stands (test_systemd.sh) ---- */
+
+static void systemd_is_told_the_truth(void **state)
+{
+	static const char *const services[] = { "login", "systemd-user", "custom", NULL };
+	struct h_result r;
+
+	(void)state;
+	for (const char *const *svc = services; *svc; svc++) {
+		h_reset_caps();
+		h_run(*svc, h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+		assert_int_equal(r.rc, PAM_SUCCESS);
+		/* never deferred: "(sd-pam)" would keep root's permitted set */
+		assert_int_equal(keepcaps(), 0);
+		assert_false(h_has_log(&r, -1, "(deferred)"));
+		/* and no "granted": systemd sets the unit's own capabilities after PAM */
+		assert_false(h_has_log(&r, -1, "granted cap_net_raw"));
+		assert_log_prio(&r, 5, "cap_net_raw for alice does not reach the user's processes: systemd gives a unit's processes the capabilities the unit names");
+		assert_log_prio(&r, 5, "set AmbientCapabilities= in the unit");
+	}
+	/* setcred and open_session in one transaction: said once */
+	{
+		struct pam_conv c = { h_conv, NULL };
+		pam_handle_t *pamh;
+		char dir[600], path[700], line[2048];
+		const char *o = h_conf("cap_net_raw alice\n"), *log, *first;
+
+		snprintf(dir, sizeof(dir), "%s", h_newdir());
+		snprintf(line, sizeof(line), "auth optional %s %s\nsession optional %s %s\n",
+			 h_module(), o, h_module(), o);
+		snprintf(path, sizeof(path), "%s/login", dir);
+		h_write(path, line, 0644);
+		h_log_take();
+		assert_int_equal(pam_start_confdir("login", "alice", &c, dir, &pamh), PAM_SUCCESS);
+		pam_setcred(pamh, PAM_ESTABLISH_CRED);
+		pam_open_session(pamh, 0);
+		pam_end(pamh, PAM_SUCCESS);
+		log = h_log_take();
+		first = strstr(log, "does not reach the user's processes");
+		if (first == NULL || strstr(first + 1, "does not reach the user's processes") != NULL)
+			fail_msg("expected the line once:\n%s", log);
+	}
+	/* apply=defer cannot force it here either */
+	{
+		struct h_result r2;
+		char opt[800];
+
+		snprintf(opt, sizeof(opt), "%s apply=defer", h_conf("cap_net_raw alice\n"));
+		h_run("login", opt, "alice", H_SESSION, 0, &r2);
+		assert_log_prio(&r2, 3, "apply=defer is refused: systemd gives");
+		assert_int_equal(keepcaps(), 0);
+	}
+}
+
+static bool running_as(const char *path)
+{
+	char exe[256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	return strcmp(exe, path) == 0;
+}
+
 int main(void)
 {
+	const struct CMUnitTest systemd[] = {
+		cmocka_unit_test_setup(systemd_is_told_the_truth, setup),
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(runs_as_su, setup),
 		cmocka_unit_test_setup(open_session_defers, setup),
@@ -272,5 +340,7 @@ int main(void)
 	};
 
 	h_init();
+	if (running_as("/usr/lib/systemd/systemd"))
+		return cmocka_run_group_tests_name("systemd's executor", systemd, NULL, NULL);
 	return cmocka_run_group_tests_name("deferred path", tests, NULL, NULL);
 }

@@ -298,7 +298,7 @@ static void thousand_dropins(void **state)
 	h_run("svc", opt, "alice", H_SESSION, 0, &r);
 	assert_int_equal(r.rc, PAM_SERVICE_ERR);
 	assert_int_equal(r.amb, 0);
-	assert_true(has(&r, "0500-host.conf:2: unknown capability 'cap_net_bind_servce'; configuration refused"));
+	assert_true(has(&r, "0500-host.conf:2: unknown capability 'cap_net_bind_servce' (did you mean cap_net_bind_service?); configuration refused"));
 }
 
 int main(void)

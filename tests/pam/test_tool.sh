@@ -85,7 +85,8 @@ expect "show: a veto" 0 "vetoed by: $C:5 \(mallory\): nothing is granted" -- "$A
 expect "show: caps= is counted" 0 "cap_sys_nice +caps= argument" -- "$AMBCAPS" show alice --conf "$C" --caps sys_nice
 expect "show --service sshd: the delivery path" 0 "service sshd, program /usr/sbin/sshd: apply=now: .*ambcaps-exec" -- "$AMBCAPS" show alice --conf "$C" --service sshd
 expect "show --service su: deferred" 0 "service su, program /usr/bin/su: apply=defer" -- "$AMBCAPS" show alice --conf "$C" --service su
-expect "show --service login --program systemd: not deferred" 0 "service login, program /usr/lib/systemd/systemd: apply=now: the deferred path is taken only in su, runuser and login" -- "$AMBCAPS" show alice --conf "$C" --service login --program /usr/lib/systemd/systemd
+expect "show --service login --program systemd: nothing reaches the unit" 0 "service login, program /usr/lib/systemd/systemd: apply=now: systemd gives a unit's processes the capabilities the unit names" -- "$AMBCAPS" show alice --conf "$C" --service login --program /usr/lib/systemd/systemd
+expect "show --service login --program another: not deferred" 0 "service login, program /usr/local/bin/app: apply=now: the deferred path is taken only in su, runuser and login" -- "$AMBCAPS" show alice --conf "$C" --service login --program /usr/local/bin/app
 expect "show --apply defer --service sudo: refused" 0 "service sudo, program /usr/bin/sudo: apply=now \\(apply=defer refused\\)" -- "$AMBCAPS" show alice --conf "$C" --service sudo --apply defer
 expect "show: an unknown user" 3 "'nosuch' is unknown to NSS" -- "$AMBCAPS" show nosuch --conf "$C"
 expect "show: a broken configuration" 1 "$B:2: unknown capability 'cap_bogus'" -- "$AMBCAPS" show alice --conf "$B"

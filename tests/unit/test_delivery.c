@@ -30,8 +30,10 @@ static void kinds_by_path(void **state)
 		{ "/usr/bin/su ", PROGRAM_OTHER },
 		{ "/usr/bin/su (deleted)", PROGRAM_OTHER },
 		{ "/usr/local/bin/login", PROGRAM_OTHER },
-		{ "/usr/lib/systemd/systemd", PROGRAM_OTHER },
-		{ "/usr/lib/systemd/systemd-executor", PROGRAM_OTHER },
+		{ "/usr/lib/systemd/systemd", PROGRAM_SYSTEMD },
+		{ "/lib/systemd/systemd", PROGRAM_SYSTEMD },
+		{ "/usr/lib/systemd/systemd-executor", PROGRAM_SYSTEMD },
+		{ "/usr/lib/systemd/systemd-logind", PROGRAM_OTHER },
 		{ "/usr/sbin/sshd", PROGRAM_OTHER },
 		{ "/usr/bin/sudo", PROGRAM_OTHER },
 		{ "/usr/sbin/cron", PROGRAM_OTHER },
@@ -62,41 +64,46 @@ static void the_program_decides_not_the_service(void **state)
 		enum program_kind kind;
 		bool threaded;
 		enum apply_mode mode;
-		bool refused, launcher;
+		bool refused, launcher, unreached;
 	} t[] = {
 		/* su, runuser and login defer, whatever service name they use */
-		{ APPLY_AUTO, "su", PROGRAM_SU, false, APPLY_DEFER, false, false },
-		{ APPLY_AUTO, "su-l", PROGRAM_SU, false, APPLY_DEFER, false, false },
-		{ APPLY_AUTO, "my-su", PROGRAM_SU, false, APPLY_DEFER, false, false },
-		{ APPLY_AUTO, "runuser-l", PROGRAM_RUNUSER, false, APPLY_DEFER, false, false },
-		{ APPLY_AUTO, "login", PROGRAM_LOGIN, false, APPLY_DEFER, false, false },
-		{ APPLY_AUTO, "remote", PROGRAM_LOGIN, false, APPLY_DEFER, false, false },
-		{ APPLY_AUTO, NULL, PROGRAM_SU, false, APPLY_DEFER, false, false },
-		{ APPLY_DEFER, "su", PROGRAM_SU, false, APPLY_DEFER, false, false },
+		{ APPLY_AUTO, "su", PROGRAM_SU, false, APPLY_DEFER, false, false, false },
+		{ APPLY_AUTO, "su-l", PROGRAM_SU, false, APPLY_DEFER, false, false, false },
+		{ APPLY_AUTO, "my-su", PROGRAM_SU, false, APPLY_DEFER, false, false, false },
+		{ APPLY_AUTO, "runuser-l", PROGRAM_RUNUSER, false, APPLY_DEFER, false, false, false },
+		{ APPLY_AUTO, "login", PROGRAM_LOGIN, false, APPLY_DEFER, false, false, false },
+		{ APPLY_AUTO, "remote", PROGRAM_LOGIN, false, APPLY_DEFER, false, false, false },
+		{ APPLY_AUTO, NULL, PROGRAM_SU, false, APPLY_DEFER, false, false, false },
+		{ APPLY_DEFER, "su", PROGRAM_SU, false, APPLY_DEFER, false, false, false },
 		/* any other program with those service names does not (systemd's PAMName=login) */
-		{ APPLY_AUTO, "login", PROGRAM_OTHER, false, APPLY_NOW, false, false },
-		{ APPLY_AUTO, "su", PROGRAM_OTHER, false, APPLY_NOW, false, false },
-		{ APPLY_AUTO, "runuser", PROGRAM_OTHER, false, APPLY_NOW, false, false },
+		{ APPLY_AUTO, "login", PROGRAM_OTHER, false, APPLY_NOW, false, false, false },
+		{ APPLY_AUTO, "su", PROGRAM_OTHER, false, APPLY_NOW, false, false, false },
+		{ APPLY_AUTO, "runuser", PROGRAM_OTHER, false, APPLY_NOW, false, false, false },
 		/* a multi-threaded caller never: KEEPCAPS is per thread */
-		{ APPLY_AUTO, "su", PROGRAM_SU, true, APPLY_NOW, false, false },
-		{ APPLY_DEFER, "login", PROGRAM_LOGIN, true, APPLY_NOW, true, false },
+		{ APPLY_AUTO, "su", PROGRAM_SU, true, APPLY_NOW, false, false, false },
+		{ APPLY_DEFER, "login", PROGRAM_LOGIN, true, APPLY_NOW, true, false, false },
 		/* apply=defer cannot force it anywhere else */
-		{ APPLY_DEFER, "login", PROGRAM_OTHER, false, APPLY_NOW, true, false },
-		{ APPLY_DEFER, "other", PROGRAM_OTHER, false, APPLY_NOW, true, false },
-		{ APPLY_DEFER, "sshd", PROGRAM_OTHER, false, APPLY_NOW, true, true },
-		{ APPLY_DEFER, "sudo-i", PROGRAM_OTHER, false, APPLY_NOW, true, true },
-		{ APPLY_DEFER, "cron", PROGRAM_OTHER, false, APPLY_NOW, true, true },
+		{ APPLY_DEFER, "login", PROGRAM_OTHER, false, APPLY_NOW, true, false, false },
+		{ APPLY_DEFER, "other", PROGRAM_OTHER, false, APPLY_NOW, true, false, false },
+		{ APPLY_DEFER, "sshd", PROGRAM_OTHER, false, APPLY_NOW, true, true, false },
+		{ APPLY_DEFER, "sudo-i", PROGRAM_OTHER, false, APPLY_NOW, true, true, false },
+		{ APPLY_DEFER, "cron", PROGRAM_OTHER, false, APPLY_NOW, true, true, false },
 		/* apply=now is always taken */
-		{ APPLY_NOW, "su", PROGRAM_SU, false, APPLY_NOW, false, false },
-		{ APPLY_NOW, "sshd", PROGRAM_OTHER, false, APPLY_NOW, false, true },
+		{ APPLY_NOW, "su", PROGRAM_SU, false, APPLY_NOW, false, false, false },
+		{ APPLY_NOW, "sshd", PROGRAM_OTHER, false, APPLY_NOW, false, true, false },
 		/* the launcher hint, for log lines only */
-		{ APPLY_AUTO, "sshd", PROGRAM_OTHER, false, APPLY_NOW, false, true },
-		{ APPLY_AUTO, "sshd-session", PROGRAM_OTHER, false, APPLY_NOW, false, true },
-		{ APPLY_AUTO, "sudo", PROGRAM_OTHER, false, APPLY_NOW, false, true },
-		{ APPLY_AUTO, "crond", PROGRAM_OTHER, false, APPLY_NOW, false, true },
-		{ APPLY_AUTO, "atd", PROGRAM_OTHER, false, APPLY_NOW, false, true },
-		{ APPLY_AUTO, "pamtester", PROGRAM_OTHER, false, APPLY_NOW, false, false },
-		{ APPLY_AUTO, NULL, PROGRAM_OTHER, false, APPLY_NOW, false, false },
+		{ APPLY_AUTO, "sshd", PROGRAM_OTHER, false, APPLY_NOW, false, true, false },
+		{ APPLY_AUTO, "sshd-session", PROGRAM_OTHER, false, APPLY_NOW, false, true, false },
+		{ APPLY_AUTO, "sudo", PROGRAM_OTHER, false, APPLY_NOW, false, true, false },
+		{ APPLY_AUTO, "crond", PROGRAM_OTHER, false, APPLY_NOW, false, true, false },
+		{ APPLY_AUTO, "atd", PROGRAM_OTHER, false, APPLY_NOW, false, true, false },
+		{ APPLY_AUTO, "pamtester", PROGRAM_OTHER, false, APPLY_NOW, false, false, false },
+		{ APPLY_AUTO, NULL, PROGRAM_OTHER, false, APPLY_NOW, false, false, false },
+		/* systemd's executor: never deferred, never "granted" (it resets the sets after PAM) */
+		{ APPLY_AUTO, "login", PROGRAM_SYSTEMD, false, APPLY_NOW, false, false, true },
+		{ APPLY_AUTO, "systemd-user", PROGRAM_SYSTEMD, false, APPLY_NOW, false, false, true },
+		{ APPLY_AUTO, "sshd", PROGRAM_SYSTEMD, false, APPLY_NOW, false, false, true },
+		{ APPLY_DEFER, "login", PROGRAM_SYSTEMD, false, APPLY_NOW, true, false, true },
 	};
 	struct apply_choice c;
 
@@ -106,7 +113,7 @@ static void the_program_decides_not_the_service(void **state)
 
 		delivery_choose(t[i].req, t[i].svc, &p, &c);
 		if (c.mode != t[i].mode || c.refused != t[i].refused ||
-		    c.needs_launcher != t[i].launcher)
+		    c.needs_launcher != t[i].launcher || c.unreached != t[i].unreached)
 			fail_msg("row %zu %s/%s/%s%s: got %s refused=%d launcher=%d", i,
 				 args_mode_name(t[i].req), t[i].svc ? t[i].svc : "(null)",
 				 program_kind_name(t[i].kind), t[i].threaded ? "/threaded" : "",
