@@ -437,6 +437,19 @@ long h_rss_kib(void)
 	return kib;
 }
 
+const char *h_service_auth_session(const char *service, const char *options)
+{
+	static char dir[600];
+	char path[700], line[4096];
+
+	snprintf(dir, sizeof(dir), "%s", h_newdir());
+	snprintf(line, sizeof(line), "auth optional %s %s\nsession optional %s %s\n", h_module(),
+		 options, h_module(), options);
+	snprintf(path, sizeof(path), "%s/%s", dir, service);
+	h_write(path, line, 0644);
+	return dir;
+}
+
 const char *h_conf(const char *content)
 {
 	static char path[600], opt[700];

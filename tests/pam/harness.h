@@ -80,6 +80,13 @@ void h_check(int cond, const char *what, const struct h_result *r);
 /* This process's resident memory, KiB. */
 long h_rss_kib(void);
 
+/*
+ * A fresh service directory whose SERVICE runs the module with OPTIONS in
+ * both an auth line (for setcred) and a session line, each optional;
+ * returns the directory (static buffer).
+ */
+const char *h_service_auth_session(const char *service, const char *options);
+
 /* A fresh configuration file holding CONTENT; returns "conf=PATH" (static buffer). */
 const char *h_conf(const char *content);
 

@@ -39,6 +39,23 @@ static int keepcaps(void)
 	return prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0);
 }
 
+static bool running_as(const char *path)
+{
+	char exe[256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	return strcmp(exe, path) == 0;
+}
+
+static void runs_as_su(void **state)
+{
+	(void)state;
+	assert_true(running_as("/usr/bin/su"));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -46,16 +63,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void runs_as_su(void **state)
-{
-	char exe[256];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	(void)state;
-	assert_true(n > 0);
-	exe[n] = '\0';
-	assert_string_equal(exe, "/usr/bin/su");
-}
 
 static void open_session_defers(void **state)
 {
@@ -133,22 +140,9 @@ static void keepcaps_ends_with_the_credentials(void **state)
 	struct pam_conv c = { h_conv, NULL };
 	pam_handle_t *pamh;
 	const char *confdir;
-	char dir[600];
 
 	(void)state;
-	/* one service, both hooks: auth (for setcred) and session */
-	snprintf(dir, sizeof(dir), "%s", h_service("su", h_conf("cap_net_raw alice\n"), H_SESSION));
-	{
-		char path[700];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/su", dir);
-		f = fopen(path, "a");
-		assert_non_null(f);
-		fprintf(f, "auth required %s %s\n", h_module(), h_conf("cap_net_raw alice\n"));
-		fclose(f);
-	}
-	confdir = dir;
+	confdir = h_service_auth_session("su", h_conf("cap_net_raw alice\n"));
 	assert_int_equal(pam_start_confdir("su", "alice", &c, confdir, &pamh), PAM_SUCCESS);
 	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
 	assert_int_equal(keepcaps(), 1);
@@ -280,14 +274,9 @@ static void systemd_is_told_the_truth(void **state)
 	{
 		struct pam_conv c = { h_conv, NULL };
 		pam_handle_t *pamh;
-		char dir[600], path[700], line[2048];
-		const char *o = h_conf("cap_net_raw alice\n"), *log, *first;
+		const char *dir = h_service_auth_session("login", h_conf("cap_net_raw alice\n"));
+		const char *log, *first;
 
-		snprintf(dir, sizeof(dir), "%s", h_newdir());
-		snprintf(line, sizeof(line), "auth optional %s %s\nsession optional %s %s\n",
-			 h_module(), o, h_module(), o);
-		snprintf(path, sizeof(path), "%s/login", dir);
-		h_write(path, line, 0644);
 		h_log_take();
 		assert_int_equal(pam_start_confdir("login", "alice", &c, dir, &pamh), PAM_SUCCESS);
 		pam_setcred(pamh, PAM_ESTABLISH_CRED);
@@ -310,16 +299,6 @@ static void systemd_is_told_the_truth(void **state)
 	}
 }
 
-static bool running_as(const char *path)
-{
-	char exe[256];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	return strcmp(exe, path) == 0;
-}
 
 int main(void)
 {

@@ -421,15 +421,9 @@ static void setcred_undone_is_noticed(void **state)
 {
 	struct pam_conv c = { h_conv, NULL };
 	pam_handle_t *pamh;
-	char dir[600], path[700], line[2048];
-	const char *o = conf("cap_net_raw alice\n"), *log;
+	const char *dir = h_service_auth_session("svc", conf("cap_net_raw alice\n")), *log;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", h_newdir());
-	snprintf(line, sizeof(line), "auth optional %s %s\nsession optional %s %s\n", h_module(), o,
-		 h_module(), o);
-	snprintf(path, sizeof(path), "%s/svc", dir);
-	h_write(path, line, 0644);
 	assert_int_equal(pam_start_confdir("svc", "alice", &c, dir, &pamh), PAM_SUCCESS);
 	assert_int_equal(pam_setcred(pamh, PAM_ESTABLISH_CRED), PAM_SUCCESS);
 	assert_int_equal(h_self_mask("CapInh"), NRAW);
