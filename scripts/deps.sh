@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install what building and testing pam_ambcaps needs on Debian 12 (as root).
+# Install what building and testing pam_ambcaps needs on Debian 12 (as root),
+# the Debian package's build dependencies (debian/control) and tools included.
 #   sh scripts/deps.sh        everything the tests use
 #   sh scripts/deps.sh demo   only what scripts/demo.sh uses
 # Services that packages would start (sshd) are kept from starting: the
@@ -14,7 +15,8 @@ DEMO="build-essential autoconf automake libtool pkg-config
 	openssh-server openssh-client procps iproute2"
 PACKAGES="$DEMO libcmocka-dev libnss-wrapper libpam-cap pamtester sudo sshpass
 	valgrind clang libclang-rt-14-dev bc
-	slapd ldap-utils nslcd libnss-ldapd"
+	slapd ldap-utils nslcd libnss-ldapd
+	git dpkg-dev debhelper lintian debootstrap"
 [ "${1:-}" = demo ] && PACKAGES=$DEMO
 
 missing=""
