@@ -102,3 +102,13 @@ const char *args_mode_name(enum apply_mode mode)
 	}
 	return "?";
 }
+
+void args_conf_source(const struct args *a, struct conf_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->file = a->conf;
+	src->file_optional = a->conf_is_default;
+	src->dir = a->confdir;
+	src->dir_optional = a->conf_is_default || a->confdir == NULL;
+	src->owner = 0;
+}

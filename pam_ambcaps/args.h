@@ -3,6 +3,7 @@
 #define AMBCAPS_ARGS_H
 
 #include "common.h"
+#include "conf.h"
 
 enum apply_mode { APPLY_AUTO, APPLY_NOW, APPLY_DEFER };
 
@@ -19,5 +20,8 @@ struct args {
 int args_parse(int argc, const char **argv, struct args *a, struct amb_error *err);
 
 const char *args_mode_name(enum apply_mode mode);
+
+/* Where A says the configuration is (only the default may be missing; root owns it). */
+void args_conf_source(const struct args *a, struct conf_source *src);
 
 #endif

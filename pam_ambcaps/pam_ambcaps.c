@@ -152,12 +152,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 		pam_syslog(pamh, LOG_ERR, "%s; nothing granted", err.msg);
 		return PAM_SERVICE_ERR;
 	}
-	memset(&src, 0, sizeof(src));
-	src.file = t->args.conf;
-	src.file_optional = t->args.conf_is_default;
-	src.dir = t->args.confdir;
-	src.dir_optional = t->args.conf_is_default || t->args.confdir == NULL;
-	src.owner = 0;
+	args_conf_source(&t->args, &src);
 	match_user_init(&mu, t->user.name, user_in_group, &t->user);
 	mu.resolve = user_resolve_groups;
 	memset(&q, 0, sizeof(q));

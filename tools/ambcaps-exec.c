@@ -117,16 +117,6 @@ static int add_caps(const struct conf_rule *rule, void *ctx)
 	return 0;
 }
 
-static void conf_source_of(const struct args *a, struct conf_source *src)
-{
-	memset(src, 0, sizeof(*src));
-	src->file = a->conf;
-	src->file_optional = a->conf_is_default;
-	src->dir = a->confdir;
-	src->dir_optional = a->conf_is_default || a->confdir == NULL;
-	src->owner = 0;
-}
-
 /*
  * The real user's grant from the module's default configuration, or -1
  * with ERR (nothing may be kept then). First everything that no line
@@ -148,7 +138,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 	*grant = 0;
 	if (args_parse(0, NULL, &a, err) != 0)
 		return -1;
-	conf_source_of(&a, &src);
+	args_conf_source(&a, &src);
 	if (conf_load(&src, add_caps, &any, NULL, err) != 0)
 		return -1;
 	if (caps_keep_only(any, &kept, NULL, err) != 0)

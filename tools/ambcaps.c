@@ -601,12 +601,7 @@ static int cmd_show(int argc, char **argv)
 		return rc == 0 ? EXIT_NOUSER : EXIT_CONFIG;
 	}
 	memset(&s, 0, sizeof(s));
-	memset(&src, 0, sizeof(src));
-	src.file = a.conf;
-	src.file_optional = a.conf_is_default;
-	src.dir = a.confdir;
-	src.dir_optional = a.conf_is_default || a.confdir == NULL;
-	src.owner = 0;
+	args_conf_source(&a, &src);
 	match_user_init(&mu, u.name, user_in_group, &u);
 	mu.resolve = user_resolve_groups;
 	s.user = &mu;
