@@ -730,13 +730,15 @@ static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct
 	return rc;
 }
 
-int conf_parse_file(const char *path, uid_t owner, bool may_be_missing,
+int conf_parse_file(const char *path, uid_t owner, bool may_be_missing, bool *found,
 		    conf_rule_fn fn, void *ctx, struct amb_error *err)
 {
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
 	int dfd, fd = -1, rc;
 
+	if (found)
+		*found = false;
 	if (path[0] != '/') {
 		amb_error_set(err, "%s: not an absolute path", path);
 		return -1;
@@ -760,9 +762,11 @@ int conf_parse_file(const char *path, uid_t owner, bool may_be_missing,
 	close(dfd);
 	if (rc != 1)
 		return rc;
+	if (found)
+		*found = true;
 	rc = parse_fd(fd, path, fn, ctx, err);
 	close(fd);
-	return rc == 0 ? 1 : rc;
+	return rc;
 }
 
 /* ---------- drop-ins ---------- */
@@ -871,10 +875,12 @@ int conf_load(const struct conf_source *src, conf_rule_fn fn, void *ctx,
 	if (nfiles)
 		*nfiles = 0;
 	if (src->file) {
-		rc = conf_parse_file(src->file, src->owner, src->file_optional, fn, ctx, err);
-		if (rc == 1 && nfiles)
+		bool found;
+
+		rc = conf_parse_file(src->file, src->owner, src->file_optional, &found, fn, ctx, err);
+		if (found && nfiles)
 			(*nfiles)++;
-		if (rc != 0 && rc != 1)
+		if (rc != 0)
 			return rc;
 	}
 	if (src->dir == NULL)

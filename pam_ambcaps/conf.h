@@ -52,14 +52,14 @@ int conf_parse_buffer(const char *file, char *buf, size_t len,
 		      conf_rule_fn fn, void *ctx, struct amb_error *err);
 
 /*
- * Open PATH the safe way and parse it: absolute path, directory owned by
- * OWNER and not writable by group or others, O_NOFOLLOW, a regular file
- * owned by OWNER, not group- or world-writable, at most CONF_MAX_FILE
- * bytes; read in chunks. Returns 1 when parsed, 0 if PATH does not exist
- * and MAY_BE_MISSING, -1 with "PATH: reason" or "PATH:LINE: reason", or
- * the callback's non-zero value.
+ * Open PATH the safe way and parse it: absolute path, every directory on
+ * the way safe (see conf_load), O_NOFOLLOW, a regular file owned by OWNER,
+ * not group- or world-writable, at most CONF_MAX_FILE bytes; read in
+ * chunks. Returns 0 (*FOUND, may be NULL, tells whether the file was there:
+ * it may be missing only if MAY_BE_MISSING), -1 with "PATH: reason" or
+ * "PATH:LINE: reason", or the callback's non-zero value.
  */
-int conf_parse_file(const char *path, uid_t owner, bool may_be_missing,
+int conf_parse_file(const char *path, uid_t owner, bool may_be_missing, bool *found,
 		    conf_rule_fn fn, void *ctx, struct amb_error *err);
 
 /* Where the configuration lives. */

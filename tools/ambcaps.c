@@ -333,7 +333,7 @@ static int check_candidate(const char *path, struct check_ctx *c)
 	free(buf);
 	if (rc != 0)
 		return rc;
-	if (conf_parse_file(path, 0, false, ignore_rule, NULL, &err) < 0) {
+	if (conf_parse_file(path, 0, false, NULL, ignore_rule, NULL, &err) != 0) {
 		if (installed_path(path)) {
 			fprintf(stderr, "%s\n", err.msg);
 			return -1;

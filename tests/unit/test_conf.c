@@ -291,14 +291,14 @@ static void file_size_limit(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/f.conf", tmp);
 	put_sized("f.conf", CONF_MAX_FILE);
-	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), 1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), 0);
 	assert_int_equal(n, 1); /* the rule in the very last line of a file at the limit */
 	put_sized("f.conf", CONF_MAX_FILE + 1);
-	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), -1);
 	assert_non_null(strstr(err.msg, "larger than the limit"));
 	put("f.conf", "", 0, 0644);
 	n = 0;
-	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), 1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), 0);
 	assert_int_equal(n, 0);
 }
 
@@ -318,13 +318,13 @@ static void lines_across_chunks(void **state)
 	snprintf(path, sizeof(path), "%s/c.conf", tmp);
 	put("c.conf", text, -1, 0644);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(conf_parse_file(path, geteuid(), false, collect, &s, &err), 1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, collect, &s, &err), 0);
 	assert_int_equal(s.n, 64); /* the collector keeps 64 */
 	assert_int_equal(s.r[63].line, 64);
 	/* an error far into the file names its line */
 	p += sprintf(p, "cap_bogus x\n");
 	put("c.conf", text, -1, 0644);
-	assert_int_equal(conf_parse_file(path, geteuid(), false, collect, &s, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, collect, &s, &err), -1);
 	assert_non_null(strstr(err.msg, "unknown capability 'cap_bogus'"));
 	{
 		unsigned lines = 0;
@@ -340,7 +340,7 @@ static void lines_across_chunks(void **state)
 	text[70000] = '\0';
 	put("c.conf", text, -1, 0644);
 	snprintf(path, sizeof(path), "%s/c.conf", tmp);
-	assert_int_equal(conf_parse_file(path, geteuid(), false, collect, &s, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, collect, &s, &err), -1);
 	assert_non_null(strstr(err.msg, "c.conf:1: line is longer than 4096 bytes"));
 	free(text);
 }
@@ -352,19 +352,19 @@ static void file_checks(void **state)
 	unsigned n = 0;
 
 	(void)state;
-	assert_int_equal(conf_parse_file("relative.conf", geteuid(), false, count_rules, &n, &err), -1);
+	assert_int_equal(conf_parse_file("relative.conf", geteuid(), false, NULL, count_rules, &n, &err), -1);
 	assert_string_equal(err.msg, "relative.conf: not an absolute path");
 	snprintf(path, sizeof(path), "%s/missing.conf", tmp);
-	assert_int_equal(conf_parse_file(path, geteuid(), true, count_rules, &n, &err), 0);
-	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid(), true, NULL, count_rules, &n, &err), 0);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), -1);
 	put("owned.conf", "cap_net_raw alice\n", -1, 0644);
 	snprintf(path, sizeof(path), "%s/owned.conf", tmp);
 	/* the file is ours; ask for another owner */
-	assert_int_equal(conf_parse_file(path, geteuid() + 1, false, count_rules, &n, &err), -1);
+	assert_int_equal(conf_parse_file(path, geteuid() + 1, false, NULL, count_rules, &n, &err), -1);
 	assert_non_null(strstr(err.msg, "directory is owned by uid"));
 	put("ro.conf", "cap_net_raw alice\n", -1, 0400);
 	snprintf(path, sizeof(path), "%s/ro.conf", tmp);
-	assert_int_equal(conf_parse_file(path, geteuid(), false, count_rules, &n, &err), 1);
+	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), 0);
 	assert_int_equal(n, 1);
 }
 
@@ -402,6 +402,16 @@ static int stop_at_second(const struct conf_rule *rule, void *ctx)
 	return ++*n == 2 ? 42 : 0;
 }
 
+/* any non-zero answer stops everything, 1 included: the main file's first rule, no drop-in */
+static int stop_at_first(const struct conf_rule *rule, void *ctx)
+{
+	unsigned *n = ctx;
+
+	(void)rule;
+	++*n;
+	return 1;
+}
+
 static void load_all(void **state)
 {
 	char file[512], dir[512];
@@ -428,6 +438,20 @@ static void load_all(void **state)
 	assert_string_equal(s.r[1].who[0], "carol");
 	assert_string_equal(s.r[2].who[0], "bob");
 	assert_int_equal(conf_load(&src, stop_at_second, &count, NULL, &err), 42);
+	count = 0;
+	assert_int_equal(conf_load(&src, stop_at_first, &count, &nfiles, &err), 1);
+	assert_int_equal(count, 1);
+	assert_int_equal(nfiles, 1);
+	{
+		bool found = true;
+
+		assert_int_equal(conf_parse_file(file, geteuid(), false, &found, collect, &s, &err), 0);
+		assert_true(found);
+		snprintf(file, sizeof(file), "%s/missing.conf", tmp);
+		assert_int_equal(conf_parse_file(file, geteuid(), true, &found, collect, &s, &err), 0);
+		assert_false(found);
+		snprintf(file, sizeof(file), "%s/main.conf", tmp);
+	}
 	put("main.d/30.conf", "cap_bogus dave\n", -1, 0644);
 	assert_int_equal(conf_load(&src, collect, &s, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "main.d/30.conf:1: unknown capability 'cap_bogus'"));
