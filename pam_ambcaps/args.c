@@ -4,12 +4,7 @@
 
 #include <string.h>
 
-#ifndef AMBCAPS_CONF
-#define AMBCAPS_CONF "/etc/security/ambcaps.conf"
-#endif
-#ifndef AMBCAPS_CONFDIR
-#define AMBCAPS_CONFDIR "/etc/security/ambcaps.d"
-#endif
+/* AMBCAPS_CONF and AMBCAPS_CONFDIR: config.h, from $(sysconfdir) at configure time */
 
 static const char *value_of(const char *arg, const char *key)
 {

@@ -436,6 +436,12 @@ int conf_parse_buffer(const char *file, char *buf, size_t len,
 
 /* ---------- opening files safely ---------- */
 
+/* Who a file must belong to, for messages: the module always asks for root. */
+static const char *owner_name(uid_t owner)
+{
+	return owner == 0 ? "root" : "the expected owner";
+}
+
 static int check_dir_fd(int fd, const char *dir, uid_t owner, struct amb_error *err)
 {
 	struct stat st;
@@ -449,8 +455,8 @@ static int check_dir_fd(int fd, const char *dir, uid_t owner, struct amb_error *
 		return -1;
 	}
 	if (st.st_uid != owner) {
-		amb_error_set(err, "%s: directory is owned by uid %u, not root", dir,
-			      (unsigned)st.st_uid);
+		amb_error_set(err, "%s: directory is owned by uid %u, not %s", dir,
+			      (unsigned)st.st_uid, owner_name(owner));
 		return -1;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
@@ -472,8 +478,8 @@ static int check_ancestor(int fd, const char *dir, const char *walked, uid_t own
 		return -1;
 	}
 	if (st.st_uid != 0 && st.st_uid != owner) {
-		amb_error_set(err, "%s: directory %s above it is owned by uid %u, not root", dir,
-			      walked, (unsigned)st.st_uid);
+		amb_error_set(err, "%s: directory %s above it is owned by uid %u, not %s", dir,
+			      walked, (unsigned)st.st_uid, owner_name(owner));
 		return -1;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
@@ -557,9 +563,9 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 				goto fail;
 			}
 			if (st.st_uid != 0 && st.st_uid != owner) {
-				amb_error_set(err, "%s: symbolic link %s%s%s on the way is owned by uid %u, not root",
+				amb_error_set(err, "%s: symbolic link %s%s%s on the way is owned by uid %u, not %s",
 					      dir, walked, strcmp(walked, "/") ? "/" : "", name,
-					      (unsigned)st.st_uid);
+					      (unsigned)st.st_uid, owner_name(owner));
 				goto fail;
 			}
 			n = readlinkat(fd, name, target, sizeof(target) - 1);
@@ -650,7 +656,8 @@ static int open_checked(int dfd, const char *name, const char *path, uid_t owner
 	else if (!S_ISREG(st.st_mode))
 		amb_error_set(err, "%s: not a regular file", path);
 	else if (st.st_uid != owner)
-		amb_error_set(err, "%s: owned by uid %u, not root", path, (unsigned)st.st_uid);
+		amb_error_set(err, "%s: owned by uid %u, not %s", path, (unsigned)st.st_uid,
+			      owner_name(owner));
 	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		amb_error_set(err, "%s: writable by group or others (mode %04o)", path,
 			      (unsigned)(st.st_mode & 07777));

@@ -154,7 +154,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 	}
 	args_conf_source(&t->args, &src);
 	match_user_init(&mu, t->user.name, user_in_group, &t->user);
-	mu.resolve = user_resolve_groups;
+	mu.resolve = user_groups_member;
 	memset(&q, 0, sizeof(q));
 	q.src = &src;
 	q.user = &mu;

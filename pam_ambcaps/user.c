@@ -48,12 +48,10 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err)
 		return -1;
 	}
 	u->name = strdup(pw.pw_name);
-	u->home = strdup(pw.pw_dir ? pw.pw_dir : "/");
-	u->shell = strdup(pw.pw_shell && pw.pw_shell[0] ? pw.pw_shell : "/bin/sh");
 	u->uid = pw.pw_uid;
 	u->gid = pw.pw_gid;
 	free(buf);
-	if (u->name == NULL || u->home == NULL || u->shell == NULL) {
+	if (u->name == NULL) {
 		user_free(u);
 		amb_error_set(err, "out of memory");
 		return -1;
@@ -200,9 +198,10 @@ static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
 	return rc;
 }
 
-int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
-		       unsigned char *member)
+int user_groups_member(void *ctx, const char *const *names, size_t n, unsigned char *member)
 {
+	struct amb_user *u = ctx;
+
 	memset(member, 0, n);
 	if (n == 0)
 		return 0;
@@ -252,10 +251,6 @@ int user_in_group(void *ctx, const char *group)
 	return member;
 }
 
-int user_resolve_groups(void *ctx, const char *const *names, size_t n, unsigned char *member)
-{
-	return user_groups_member(ctx, names, n, member);
-}
 
 void user_free(struct amb_user *u)
 {
@@ -266,7 +261,5 @@ void user_free(struct amb_user *u)
 		free(u->groups);
 	}
 	free(u->name);
-	free(u->home);
-	free(u->shell);
 	memset(u, 0, sizeof(*u));
 }

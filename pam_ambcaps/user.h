@@ -13,8 +13,6 @@ struct amb_user {
 	char *name;
 	uid_t uid;
 	gid_t gid;
-	char *home;
-	char *shell;
 	/* groups, resolved on first need */
 	bool gids_done, groups_done;
 	int groups_rc;        /* 0, or -1: groups could not be resolved */
@@ -32,19 +30,18 @@ struct amb_user {
 int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
 
 /*
- * Is the user a member (primary or supplementary) of each group in NAMES?
+ * Is the user U (a struct amb_user: also match_user's resolve callback)
+ * a member (primary or supplementary) of each group in NAMES?
  * MEMBER[i] = 1 or 0. Returns 0, or -1 when NSS could not resolve them.
  * Cost: one getgrouplist, then N getgrnam_r when N is at most
  * USER_NAME_LOOKUPS or the number of the user's groups, else one
  * getgrgid_r per group of the user. Names looked up and not found are
  * counted in nunknown.
  */
-int user_groups_member(struct amb_user *u, const char *const *names, size_t n,
-		       unsigned char *member);
+int user_groups_member(void *u, const char *const *names, size_t n, unsigned char *member);
 
-/* match_user callbacks (CTX is the struct amb_user). */
+/* match_user callback for one group (CTX is the struct amb_user). */
 int user_in_group(void *ctx, const char *group);
-int user_resolve_groups(void *ctx, const char *const *names, size_t n, unsigned char *member);
 
 void user_free(struct amb_user *u);
 

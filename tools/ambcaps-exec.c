@@ -155,7 +155,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 		return -1;
 	}
 	match_user_init(&mu, u.name, user_in_group, &u);
-	mu.resolve = user_resolve_groups;
+	mu.resolve = user_groups_member;
 	memset(&q, 0, sizeof(q));
 	q.src = &src;
 	q.user = &mu;
@@ -272,6 +272,10 @@ int main(int argc, char **argv)
 	if (first >= argc)
 		return exec_user_shell(verbose);
 	execvp(argv[first], argv + first);
-	fprintf(stderr, "ambcaps-exec: cannot run %s: %s\n", argv[first], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	{
+		int e = errno; /* fprintf may change it */
+
+		fprintf(stderr, "ambcaps-exec: cannot run %s: %s\n", argv[first], strerror(e));
+		return e == ENOENT ? 127 : 126;
+	}
 }

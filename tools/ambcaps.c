@@ -603,7 +603,7 @@ static int cmd_show(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	args_conf_source(&a, &src);
 	match_user_init(&mu, u.name, user_in_group, &u);
-	mu.resolve = user_resolve_groups;
+	mu.resolve = user_groups_member;
 	s.user = &mu;
 	q.src = &src;
 	q.user = &mu;
