@@ -19,58 +19,55 @@
 #include <linux/securebits.h>
 
 /*
- * Capability names, indexed by number, from the kernel's own header: the
- * same table libcap compiles in. The module does not link libcap: loading
- * it costs every PAM transaction more than all of this module's own work.
+ * Capability names by number: the kernel's ABI, fixed once a capability
+ * exists, written out here so that whether a configuration is valid never
+ * depends on the headers it was built with or the kernel it runs on. A
+ * capability this kernel lacks is refused when it is applied, not parsed.
+ * The module does not link libcap: loading it costs every PAM transaction
+ * more than all of this module's own work.
  */
 static const char *const cap_names[] = {
-	[CAP_CHOWN] = "cap_chown",
-	[CAP_DAC_OVERRIDE] = "cap_dac_override",
-	[CAP_DAC_READ_SEARCH] = "cap_dac_read_search",
-	[CAP_FOWNER] = "cap_fowner",
-	[CAP_FSETID] = "cap_fsetid",
-	[CAP_KILL] = "cap_kill",
-	[CAP_SETGID] = "cap_setgid",
-	[CAP_SETUID] = "cap_setuid",
-	[CAP_SETPCAP] = "cap_setpcap",
-	[CAP_LINUX_IMMUTABLE] = "cap_linux_immutable",
-	[CAP_NET_BIND_SERVICE] = "cap_net_bind_service",
-	[CAP_NET_BROADCAST] = "cap_net_broadcast",
-	[CAP_NET_ADMIN] = "cap_net_admin",
-	[CAP_NET_RAW] = "cap_net_raw",
-	[CAP_IPC_LOCK] = "cap_ipc_lock",
-	[CAP_IPC_OWNER] = "cap_ipc_owner",
-	[CAP_SYS_MODULE] = "cap_sys_module",
-	[CAP_SYS_RAWIO] = "cap_sys_rawio",
-	[CAP_SYS_CHROOT] = "cap_sys_chroot",
-	[CAP_SYS_PTRACE] = "cap_sys_ptrace",
-	[CAP_SYS_PACCT] = "cap_sys_pacct",
-	[CAP_SYS_ADMIN] = "cap_sys_admin",
-	[CAP_SYS_BOOT] = "cap_sys_boot",
-	[CAP_SYS_NICE] = "cap_sys_nice",
-	[CAP_SYS_RESOURCE] = "cap_sys_resource",
-	[CAP_SYS_TIME] = "cap_sys_time",
-	[CAP_SYS_TTY_CONFIG] = "cap_sys_tty_config",
-	[CAP_MKNOD] = "cap_mknod",
-	[CAP_LEASE] = "cap_lease",
-	[CAP_AUDIT_WRITE] = "cap_audit_write",
-	[CAP_AUDIT_CONTROL] = "cap_audit_control",
-	[CAP_SETFCAP] = "cap_setfcap",
-	[CAP_MAC_OVERRIDE] = "cap_mac_override",
-	[CAP_MAC_ADMIN] = "cap_mac_admin",
-	[CAP_SYSLOG] = "cap_syslog",
-	[CAP_WAKE_ALARM] = "cap_wake_alarm",
-	[CAP_BLOCK_SUSPEND] = "cap_block_suspend",
-	[CAP_AUDIT_READ] = "cap_audit_read",
-#ifdef CAP_PERFMON
-	[CAP_PERFMON] = "cap_perfmon",
-#endif
-#ifdef CAP_BPF
-	[CAP_BPF] = "cap_bpf",
-#endif
-#ifdef CAP_CHECKPOINT_RESTORE
-	[CAP_CHECKPOINT_RESTORE] = "cap_checkpoint_restore",
-#endif
+	/*  0 */ "cap_chown",
+	/*  1 */ "cap_dac_override",
+	/*  2 */ "cap_dac_read_search",
+	/*  3 */ "cap_fowner",
+	/*  4 */ "cap_fsetid",
+	/*  5 */ "cap_kill",
+	/*  6 */ "cap_setgid",
+	/*  7 */ "cap_setuid",
+	/*  8 */ "cap_setpcap",
+	/*  9 */ "cap_linux_immutable",
+	/* 10 */ "cap_net_bind_service",
+	/* 11 */ "cap_net_broadcast",
+	/* 12 */ "cap_net_admin",
+	/* 13 */ "cap_net_raw",
+	/* 14 */ "cap_ipc_lock",
+	/* 15 */ "cap_ipc_owner",
+	/* 16 */ "cap_sys_module",
+	/* 17 */ "cap_sys_rawio",
+	/* 18 */ "cap_sys_chroot",
+	/* 19 */ "cap_sys_ptrace",
+	/* 20 */ "cap_sys_pacct",
+	/* 21 */ "cap_sys_admin",
+	/* 22 */ "cap_sys_boot",
+	/* 23 */ "cap_sys_nice",
+	/* 24 */ "cap_sys_resource",
+	/* 25 */ "cap_sys_time",
+	/* 26 */ "cap_sys_tty_config",
+	/* 27 */ "cap_mknod",
+	/* 28 */ "cap_lease",
+	/* 29 */ "cap_audit_write",
+	/* 30 */ "cap_audit_control",
+	/* 31 */ "cap_setfcap",
+	/* 32 */ "cap_mac_override",
+	/* 33 */ "cap_mac_admin",
+	/* 34 */ "cap_syslog",
+	/* 35 */ "cap_wake_alarm",
+	/* 36 */ "cap_block_suspend",
+	/* 37 */ "cap_audit_read",
+	/* 38 */ "cap_perfmon",
+	/* 39 */ "cap_bpf",
+	/* 40 */ "cap_checkpoint_restore",
 };
 #define NAMED_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))
 
@@ -163,10 +160,9 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 			snprintf(why, whylen, "unknown capability '%s'", name);
 			return -1;
 		}
-		if (n >= caps_count()) {
-			snprintf(why, whylen,
-				 "capability number %s is outside this kernel's range (0-%u)",
-				 name, caps_count() - 1);
+		if (n >= CAPMASK_BITS) {
+			snprintf(why, whylen, "capability number %s is out of range (0-%u)", name,
+				 CAPMASK_BITS - 1);
 			return -1;
 		}
 		*bit = (unsigned)n;
@@ -182,11 +178,6 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 	}
 	for (unsigned i = 0; i < NAMED_CAPS; i++) {
 		if (cap_names[i] && strcasecmp(cap_names[i] + 4, bare) == 0) {
-			if (i >= caps_count()) {
-				snprintf(why, whylen,
-					 "capability '%s' is not supported by this kernel", name);
-				return -1;
-			}
 			*bit = i;
 			return 0;
 		}
@@ -238,6 +229,8 @@ const char *caps_refusal_text(enum caps_refusal why)
 	switch (why) {
 	case CAPS_OK:
 		return "granted";
+	case CAPS_NOT_ON_KERNEL:
+		return "not supported by this kernel";
 	case CAPS_NOT_IN_BOUNDING:
 		return "not in the bounding set of this process";
 	case CAPS_NOT_PERMITTED:
@@ -271,6 +264,7 @@ int caps_read_state(struct caps_state *st, capmask_t want, struct amb_error *err
 	int sec;
 
 	memset(st, 0, sizeof(*st));
+	st->count = n;
 	if (get_sets(&st->permitted, &st->effective, &st->inheritable) != 0) {
 		amb_error_set(err, "cannot read capabilities: %s", strerror(errno));
 		return -1;
@@ -305,7 +299,9 @@ void caps_plan_grant(const struct caps_state *st, capmask_t grant, bool ambient,
 
 		if (!(grant & m))
 			continue;
-		if (!(st->inheritable & m)) {
+		if (st->count != 0 && bit >= st->count) {
+			why = CAPS_NOT_ON_KERNEL;
+		} else if (!(st->inheritable & m)) {
 			/* capset: new I within old I | B, and old I | P without SETPCAP */
 			if (!(st->bounding & m))
 				why = CAPS_NOT_IN_BOUNDING;

@@ -16,7 +16,8 @@ unsigned caps_count(void);
 
 /*
  * Look up NAME (case-insensitive, "cap_" prefix optional, or a decimal
- * number). Returns 0 and sets *bit, or -1 with a reason in WHY.
+ * number below 64), whatever the running kernel knows. Returns 0 and sets
+ * *bit, or -1 with a reason in WHY.
  */
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen);
 
@@ -27,6 +28,7 @@ void caps_name(unsigned bit, char *buf, size_t len);
 void caps_format(capmask_t mask, char *buf, size_t len);
 
 struct caps_state {
+	unsigned count; /* capabilities this kernel knows (0: not known, all assumed) */
 	capmask_t permitted, effective, inheritable, ambient, bounding;
 	bool no_ambient_raise; /* SECBIT_NO_CAP_AMBIENT_RAISE */
 	bool keepcaps_locked;  /* SECBIT_KEEP_CAPS_LOCKED */
@@ -34,6 +36,7 @@ struct caps_state {
 
 enum caps_refusal {
 	CAPS_OK = 0,
+	CAPS_NOT_ON_KERNEL,
 	CAPS_NOT_IN_BOUNDING,
 	CAPS_NOT_PERMITTED,
 	CAPS_NO_AMBIENT_RAISE,

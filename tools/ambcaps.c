@@ -136,11 +136,15 @@ static int check_rule(const struct conf_rule *rule, void *ctx)
 		}
 	}
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
-		if ((rule->caps & CAPMASK_BIT(bit)) && !(c->bounding & CAPMASK_BIT(bit))) {
-			caps_name(bit, name, sizeof(name));
+		if (!(rule->caps & CAPMASK_BIT(bit)))
+			continue;
+		caps_name(bit, name, sizeof(name));
+		if (bit >= caps_count())
+			warn(c, where, "%s is not supported by this kernel: it is never granted here "
+				       "(the line stays valid, for machines whose kernel has it)", name);
+		else if (!(c->bounding & CAPMASK_BIT(bit)))
 			warn(c, where, "%s is not in this machine's bounding set: it can never be granted here",
 			     name);
-		}
 	}
 	for (size_t i = 0; i < rule->nwho; i++) {
 		const struct conf_who *w = &rule->who[i];

@@ -445,6 +445,19 @@ static void setcred_undone_is_noticed(void **state)
 	pam_end(pamh, PAM_SUCCESS);
 }
 
+/* a capability this kernel lacks: the configuration stays valid, that one capability is refused */
+static void capability_this_kernel_lacks(void **state)
+{
+	struct h_result r;
+
+	(void)state;
+	h_run("svc", conf("50,cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_int_equal(r.rc, PAM_SUCCESS);
+	assert_int_equal(r.amb, NRAW);
+	assert_int_equal(r.inh, NRAW);
+	assert_log_prio(&r, 4, "cannot grant 50 to alice: not supported by this kernel");
+}
+
 /* a world-writable ancestor with the sticky bit (like /tmp) is fine: only root may rename root's entries there */
 static void sticky_ancestor_is_accepted(void **state)
 {
@@ -631,6 +644,7 @@ int main(void)
 		cmocka_unit_test_setup(root_target_is_only_added_to_others_emptied, setup),
 		cmocka_unit_test_setup(sticky_ancestor_is_accepted, setup),
 		cmocka_unit_test_setup(setcred_undone_is_noticed, setup),
+		cmocka_unit_test_setup(capability_this_kernel_lacks, setup),
 		cmocka_unit_test_setup(outside_bounding_set, setup),
 		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),
 		cmocka_unit_test_setup(not_permitted, setup),

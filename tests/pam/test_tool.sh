@@ -163,5 +163,9 @@ printf 'cap_sys_time,cap_net_raw alice\n' > "$D/etc/time.conf"
 expect "show: a capability outside the bounding set says it cannot be granted here" 0 "cap_sys_time .*not in this machine's bounding set: cannot be granted here" -- capsh --drop=cap_sys_time -- -c "'$AMBCAPS' show alice --conf '$D/etc/time.conf'"
 expect "show: an unknown user, said once" 3 "^ambcaps show: 'nosuch' is unknown to NSS: the module answers PAM_USER_UNKNOWN and grants nothing$" -- "$AMBCAPS" show nosuch --conf "$C"
 
+# a capability the running kernel lacks keeps the configuration valid: a warning, not an error
+printf '50,cap_net_bind_service alice\n' > "$D/etc/future.conf"
+expect "check: a capability this kernel lacks is a warning" 0 "$D/etc/future.conf:1: warning: 50 is not supported by this kernel: it is never granted here" -- "$AMBCAPS" check --pam-cap /dev/null "$D/etc/future.conf"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -156,6 +156,13 @@ static void plan_rules(void **state)
 	assert_int_equal(plan.ok, RAW);
 	assert_int_equal(plan.refused, TIME);
 	assert_int_equal(plan.why[CAP_SYS_TIME], CAPS_NOT_IN_BOUNDING);
+	/* beyond what this kernel knows: refused whatever else holds */
+	st.count = CAP_NET_RAW;
+	caps_plan_grant(&st, RAW | BIND, true, &plan);
+	assert_int_equal(plan.ok, BIND);
+	assert_int_equal(plan.why[CAP_NET_RAW], CAPS_NOT_ON_KERNEL);
+	assert_string_equal(caps_refusal_text(CAPS_NOT_ON_KERNEL), "not supported by this kernel");
+	st.count = 0;
 	/* already inheritable: the bounding set no longer matters */
 	st.inheritable = TIME;
 	caps_plan_grant(&st, TIME, true, &plan);
@@ -452,6 +459,12 @@ static void names(void **state)
 	assert_string_equal(buf, "63");
 	assert_int_equal(caps_from_name("Net_Raw", &bit, why, sizeof(why)), 0);
 	assert_int_equal(bit, CAP_NET_RAW);
+	/* names and numbers do not depend on the running kernel */
+	assert_int_equal(caps_from_name("cap_checkpoint_restore", &bit, why, sizeof(why)), 0);
+	assert_int_equal(bit, 40);
+	assert_int_equal(caps_from_name("63", &bit, why, sizeof(why)), 0);
+	assert_int_equal(bit, 63);
+	assert_int_equal(caps_from_name("64", &bit, why, sizeof(why)), -1);
 }
 
 int main(void)

@@ -155,7 +155,7 @@ static void errors_name_the_line(void **state)
 		{ "cap_net_raw @@g\n", "t.conf:1: '@@g' is not a valid group name" },
 		{ "cap_net_raw * alice\n", "t.conf:1: '*' must be the only name on its line" },
 		{ "none,net_raw alice\n", "t.conf:1: 'none' cannot be combined with capabilities" },
-		{ "99 alice\n", "t.conf:1: capability number 99 is outside this kernel's range" },
+		{ "99 alice\n", "t.conf:1: capability number 99 is out of range (0-63)" },
 		{ "cap_net_raw a\x7f\n", "t.conf:1: control character 0x7f in line" },
 	};
 	struct seen s;
