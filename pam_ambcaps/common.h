@@ -11,12 +11,23 @@ typedef uint64_t capmask_t;
 #define CAPMASK_BITS 64u
 #define CAPMASK_BIT(n) ((capmask_t)1 << (n))
 
-/* A human-readable error: "file:line: reason" or "file: reason". */
+/* What went wrong, for the PAM code (pam_ambcaps.c maps kinds to codes in one place). */
+enum amb_error_kind {
+	AMB_ERR_REFUSED = 0, /* the input is unusable: a configuration, an option, a lookup */
+	AMB_ERR_NOMEM,       /* out of memory */
+};
+
+/* A human-readable error: "file:line: reason" or "file: reason", and its kind. */
 struct amb_error {
+	enum amb_error_kind kind;
 	char msg[768];
 };
 
+/* Set ERR (may be NULL) to the message, of kind AMB_ERR_REFUSED. */
 void amb_error_set(struct amb_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Set ERR (may be NULL) to "WHAT: out of memory" ("out of memory" without WHAT), AMB_ERR_NOMEM. */
+void amb_error_nomem(struct amb_error *err, const char *what);
 
 #endif

@@ -294,7 +294,7 @@ static int parser_init(struct parser *ps, const char *file, struct amb_error *er
 	if (ps->who == NULL || ps->flags == NULL) {
 		free(ps->who);
 		free(ps->flags);
-		amb_error_set(err, "%s: out of memory", file);
+		amb_error_nomem(err, file);
 		return -1;
 	}
 	return 0;
@@ -690,7 +690,7 @@ static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct
 	buf = malloc(READ_CHUNK + 1);
 	if (buf == NULL) {
 		parser_free(&ps);
-		amb_error_set(err, "%s: out of memory", path);
+		amb_error_nomem(err, path);
 		return -1;
 	}
 	for (;;) {
@@ -841,7 +841,7 @@ static int list_fd(int dfd, const char *dir, struct conf_names *out, struct amb_
 		rc = want ? push_name(&out->names, &out->n, &cap, de->d_name)
 			  : push_name(&out->ignored, &out->nignored, &icap, de->d_name);
 		if (rc != 0) {
-			amb_error_set(err, "%s: out of memory", dir);
+			amb_error_nomem(err, dir);
 			goto fail;
 		}
 	}

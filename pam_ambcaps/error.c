@@ -10,7 +10,19 @@ void amb_error_set(struct amb_error *err, const char *fmt, ...)
 
 	if (err == NULL)
 		return;
+	err->kind = AMB_ERR_REFUSED;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+}
+
+void amb_error_nomem(struct amb_error *err, const char *what)
+{
+	if (err == NULL)
+		return;
+	if (what)
+		amb_error_set(err, "%s: out of memory", what);
+	else
+		amb_error_set(err, "out of memory");
+	err->kind = AMB_ERR_NOMEM;
 }

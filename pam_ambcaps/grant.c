@@ -241,6 +241,7 @@ int grant_compute(const struct grant_query *q, struct grant *g, unsigned *nfiles
 
 	memset(g, 0, sizeof(*g));
 	memset(&fc, 0, sizeof(fc));
+	err->kind = AMB_ERR_REFUSED;
 	err->msg[0] = '\0';
 	fc.q = q;
 	fc.g = g;
@@ -251,7 +252,7 @@ int grant_compute(const struct grant_query *q, struct grant *g, unsigned *nfiles
 	if (rc == 0 && !(g->veto && q->on_rule == NULL) && fold_pending(&fc) != 0)
 		rc = -1;
 	if (rc != 0 && (fc.oom || err->msg[0] == '\0'))
-		amb_error_set(err, "out of memory");
+		amb_error_nomem(err, NULL);
 	free_ctx(&fc);
 	if (rc != 0) {
 		memset(g, 0, sizeof(*g));

@@ -107,6 +107,12 @@ static void free_data(pam_handle_t *pamh, void *data, int status)
 	free(data);
 }
 
+/* The one place where kinds of error become PAM codes: REFUSED is the hook's own code. */
+static int code_of(enum amb_error_kind kind, int refused)
+{
+	return kind == AMB_ERR_NOMEM ? PAM_BUF_ERR : refused;
+}
+
 /*
  * Arguments, user, configuration -> t->grant. PAM_SUCCESS with a grant,
  * PAM_IGNORE with none, or the error code (already logged).
@@ -149,8 +155,9 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 		return PAM_USER_UNKNOWN;
 	}
 	if (rc < 0) {
-		pam_syslog(pamh, LOG_ERR, "%s; nothing granted", err.msg);
-		return PAM_SERVICE_ERR;
+		pam_syslog(pamh, err.kind == AMB_ERR_NOMEM ? LOG_CRIT : LOG_ERR, "%s; nothing granted",
+			   err.msg);
+		return code_of(err.kind, PAM_SERVICE_ERR);
 	}
 	args_conf_source(&t->args, &src);
 	match_user_init(&mu, t->user.name, user_in_group, &t->user);
@@ -159,8 +166,17 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 	q.src = &src;
 	q.user = &mu;
 	if (grant_compute(&q, &g, &nfiles, &err) != 0) {
-		pam_syslog(pamh, LOG_ERR, "%s; configuration refused, nothing granted", err.msg);
-		return PAM_SERVICE_ERR;
+		if (err.kind == AMB_ERR_NOMEM)
+			pam_syslog(pamh, LOG_CRIT, "%s; nothing granted", err.msg);
+		else
+			pam_syslog(pamh, LOG_ERR, "%s; configuration refused, nothing granted", err.msg);
+		return code_of(err.kind, PAM_SERVICE_ERR);
+	}
+	if (g.unresolved && t->user.groups_errno == ENOMEM) {
+		/* not the directory's answer: nothing is decided on half the groups */
+		pam_syslog(pamh, LOG_CRIT, "out of memory while resolving the groups of %s; "
+			   "nothing granted", t->user.name);
+		return code_of(AMB_ERR_NOMEM, PAM_SERVICE_ERR);
 	}
 	if (g.unresolved)
 		pam_syslog(pamh, LOG_WARNING,
@@ -342,7 +358,7 @@ static int defer_grant(struct txn *t, int flags)
 	d = calloc(1, sizeof(*d));
 	if (d == NULL) {
 		pam_syslog(t->pamh, LOG_CRIT, "out of memory; nothing granted");
-		return PAM_BUF_ERR;
+		return code_of(AMB_ERR_NOMEM, PAM_SESSION_ERR);
 	}
 	d->opener = getpid();
 	d->uid = t->user.uid;
@@ -494,6 +510,22 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 	notice_cleared(pamh, t.user.name);
 	if (!acts(&t, rc))
 		goto out;
+	/*
+	 * The record close_session restores from is stored before anything
+	 * changes: without it the grant could never be taken back, so nothing
+	 * is granted (a non-root target's inheritable set is still emptied).
+	 */
+	saved = NULL;
+	if (pam_get_data(pamh, DATA_SAVED, &old) != PAM_SUCCESS || old == NULL) {
+		saved = calloc(1, sizeof(*saved));
+		if (saved == NULL || pam_set_data(pamh, DATA_SAVED, saved, free_data) != PAM_SUCCESS) {
+			free(saved);
+			saved = NULL;
+			pam_syslog(pamh, LOG_CRIT, "out of memory; nothing granted");
+			t.grant = 0;
+			rc = PAM_BUF_ERR;
+		}
+	}
 	defer = rc == PAM_SUCCESS && t.choice.mode == APPLY_DEFER && t.user.uid != 0;
 	if (rc == PAM_SUCCESS)
 		log_choice(&t);
@@ -509,18 +541,13 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 	}
 	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
 		rc = arc;
-	if (pam_get_data(pamh, DATA_SAVED, &old) == PAM_SUCCESS && old != NULL)
-		goto out;
-	saved = malloc(sizeof(*saved));
-	if (saved == NULL)
-		goto out;
-	saved->pid = getpid();
-	saved->exact = !root_target(&t);
-	saved->granted = t.grant;
-	saved->inheritable = bi;
-	saved->ambient = ba;
-	if (pam_set_data(pamh, DATA_SAVED, saved, free_data) != PAM_SUCCESS)
-		free(saved);
+	if (saved != NULL) {
+		saved->pid = getpid();
+		saved->exact = !root_target(&t);
+		saved->granted = t.grant;
+		saved->inheritable = bi;
+		saved->ambient = ba;
+	}
 out:
 	user_free(&t.user);
 	return rc;

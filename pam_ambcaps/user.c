@@ -31,7 +31,7 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err)
 
 		if (nbuf == NULL) {
 			free(buf);
-			amb_error_set(err, "out of memory");
+			amb_error_nomem(err, NULL);
 			return -1;
 		}
 		buf = nbuf;
@@ -53,7 +53,7 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err)
 	free(buf);
 	if (u->name == NULL) {
 		user_free(u);
-		amb_error_set(err, "out of memory");
+		amb_error_nomem(err, NULL);
 		return -1;
 	}
 	return 1;
@@ -116,6 +116,7 @@ static int cmp_gid(const void *a, const void *b)
 static void set_groups_error(struct amb_user *u, int error)
 {
 	u->groups_rc = -1;
+	u->groups_errno = error;
 	snprintf(u->groups_err, sizeof(u->groups_err), "%s", strerror(error));
 }
 

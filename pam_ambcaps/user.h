@@ -16,6 +16,7 @@ struct amb_user {
 	/* groups, resolved on first need */
 	bool gids_done, groups_done;
 	int groups_rc;        /* 0, or -1: groups could not be resolved */
+	int groups_errno;     /* why, when -1 (ENOMEM: out of memory, not NSS) */
 	char groups_err[160];
 	gid_t *gids;          /* sorted, primary included */
 	size_t ngids;

@@ -18,6 +18,52 @@
 
 static char dir[128], file[256];
 
+/*
+ * Allocation failures on demand (-Wl,--wrap): the FAIL_AT-th allocation of
+ * the code under test fails (0: none), counted in CALLS.
+ */
+static long fail_at, calls;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+static int failing(void)
+{
+	return fail_at != 0 && ++calls == fail_at;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return failing() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return failing() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return failing() ? NULL : __real_realloc(p, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return failing() ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+	return failing() ? NULL : __real_strndup(s, n);
+}
+
 static int in_group(void *ctx, const char *group)
 {
 	(void)ctx;
@@ -165,6 +211,52 @@ static void groups_resolved_once(void **state)
 	assert_int_equal(resolve_calls, 0);
 }
 
+/* Every allocation that can fail, failing in turn: out of memory is its own kind, nothing granted. */
+static void out_of_memory_is_its_own_kind(void **state)
+{
+	struct conf_source src = { file, false, dir, false, geteuid() };
+	struct match_user u = { "alice", in_group, NULL, 5, NULL };
+	struct grant_query q = { &src, &u, NULL, NULL };
+	struct grant g;
+	struct amb_error err;
+	char drop[300];
+	long n;
+
+	(void)state;
+	write_conf("cap_net_raw alice\ncap_net_admin @webdevs\ncap_sys_time @ops bob\n");
+	snprintf(drop, sizeof(drop), "%s/10-more.conf", dir);
+	{
+		FILE *f = fopen(drop, "w");
+
+		assert_non_null(f);
+		fputs("cap_sys_nice @webdevs\n", f);
+		fclose(f);
+	}
+	for (n = 1; n < 1000; n++) {
+		fail_at = n;
+		calls = 0;
+		if (grant_compute(&q, &g, NULL, &err) == 0) {
+			fail_at = 0;
+			break;
+		}
+		fail_at = 0;
+		if (err.kind != AMB_ERR_NOMEM)
+			fail_msg("allocation %ld failing: kind %d, \"%s\"", n, (int)err.kind, err.msg);
+		assert_int_equal(grant_total(&g, 0), 0);
+	}
+	assert_true(n > 1 && n < 1000); /* some allocations were made and each one failed once */
+	printf("# %ld allocations, each failed in turn: out of memory every time, nothing granted\n",
+	       n - 1);
+	assert_int_equal(grant_total(&g, 0), CAPMASK_BIT(CAP_NET_RAW) | CAPMASK_BIT(CAP_NET_ADMIN) |
+						 CAPMASK_BIT(CAP_SYS_NICE));
+	unlink(drop);
+	/* and a refused configuration stays "refused" */
+	write_conf("cap_bogus alice\n");
+	src.dir = NULL;
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), -1);
+	assert_int_equal(err.kind, AMB_ERR_REFUSED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +264,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(nss_error_for_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_resolved_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(out_of_memory_is_its_own_kind, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("grant", tests, NULL, NULL);
