@@ -93,18 +93,19 @@ static const char *sudo_preload(int argc, char **argv)
 	const char *p, *end = (const char *)getauxval(AT_EXECFN);
 	const char *how = NULL;
 
-	if (argc < 1 || end == NULL)
-		return NULL;
+	/* where the strings cannot be found, assume the worst */
+	if (argc < 1 || argv[argc - 1] == NULL || end == NULL)
+		return "NOEXEC or INTERCEPT (the environment exec was given cannot be read)";
 	p = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
-	if (end <= p || end - p > 4 * 1024 * 1024)
-		return NULL;
+	if (end < p)
+		return "NOEXEC or INTERCEPT (the environment exec was given cannot be read)";
 	for (; p < end; p += strlen(p) + 1) {
 		if (strncmp(p, "LD_PRELOAD=", 11) != 0)
 			continue;
 		if (strstr(p, "sudo_noexec"))
 			how = "NOEXEC";
 		else if (strstr(p, "sudo_intercept"))
-			how = "INTERCEPT";
+			how = "INTERCEPT (or log_subcmds)";
 	}
 	return how;
 }

@@ -349,6 +349,38 @@ static int check_candidate(const char *path, struct check_ctx *c)
 	return 0;
 }
 
+/*
+ * A pam_ambcaps line's arguments as the module would take them: its own
+ * option parser, then the configuration they name (when not the default,
+ * which check reads anyway), with the module's safety checks.
+ */
+static int stack_args(void *ctx, const char *args, char *why, size_t len)
+{
+	char copy[2048], *save = NULL;
+	const char *argv[64];
+	int argc = 0;
+	struct args a;
+	struct conf_source src;
+	struct amb_error err;
+
+	(void)ctx;
+	snprintf(copy, sizeof(copy), "%s", args);
+	for (char *tok = strtok_r(copy, " \t", &save); tok && argc < 64; tok = strtok_r(NULL, " \t", &save))
+		argv[argc++] = tok;
+	if (args_parse(argc, argv, &a, &err) != 0) {
+		snprintf(why, len, "%s", err.msg);
+		return -1;
+	}
+	if (a.conf_is_default && strcmp(a.confdir ? a.confdir : "", AMBCAPS_CONFDIR) == 0)
+		return 0;
+	args_conf_source(&a, &src);
+	if (conf_load(&src, ignore_rule, NULL, NULL, &err) != 0) {
+		snprintf(why, len, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static void stack_warning(void *ctx, const char *where, const char *msg)
 {
 	warn(ctx, where, "%s", msg);
@@ -440,7 +472,7 @@ static int cmd_check(int argc, char **argv)
 		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
 				       NULL };
 
-		nservices = pamstack_check(dirs, stack_warning, &c);
+		nservices = pamstack_check(dirs, stack_warning, &c, stack_args, NULL);
 	}
 	free_seen(&c);
 	if (rc != 0) {

@@ -17,17 +17,23 @@
 #include <sys/stat.h>
 
 #define MAX_DEPTH 16
+#define MAX_FILES 256 /* files read for one service, includes counted: bounded work */
 
 struct line {
 	char type[16];     /* auth, account, session, password */
 	char control[128]; /* required, optional, [...], include, substack */
 	char module[256];  /* basename of the module */
+	char args[2048];   /* its arguments, as libpam passes them */
 	char where[4200];  /* file:line */
 };
 
 struct stack {
 	struct line *v;
 	size_t n, cap;
+	unsigned files;       /* files read so far */
+	bool truncated;       /* MAX_FILES reached or an include loop */
+	const char *chain[MAX_DEPTH + 2]; /* the files being read, outermost first */
+	int depth;
 };
 
 static const char *base_name(const char *path)
@@ -55,7 +61,7 @@ static bool find_file(const char *const *dirs, const char *name, char *path, siz
 }
 
 static void push(struct stack *s, const char *type, const char *control, const char *module,
-		 const char *file, unsigned lineno)
+		 const char *args, const char *file, unsigned lineno)
 {
 	struct line *l;
 
@@ -72,6 +78,7 @@ static void push(struct stack *s, const char *type, const char *control, const c
 	snprintf(l->type, sizeof(l->type), "%s", type);
 	snprintf(l->control, sizeof(l->control), "%s", control);
 	snprintf(l->module, sizeof(l->module), "%s", base_name(module));
+	snprintf(l->args, sizeof(l->args), "%s", args);
 	snprintf(l->where, sizeof(l->where), "%s:%u", file, lineno);
 }
 
@@ -96,26 +103,75 @@ static char *field(char **p)
 	return start;
 }
 
+/*
+ * Next logical line of F into *BUF (a line ending in a backslash goes on
+ * on the next one, as libpam reads them); *FIRST gets the number of its
+ * first physical line. NULL at the end.
+ */
+static char *logical_line(FILE *f, char **buf, size_t *cap, unsigned *lineno, unsigned *first)
+{
+	char *part = NULL;
+	size_t partcap = 0, len = 0;
+	ssize_t n;
+
+	*first = *lineno + 1;
+	while ((n = getline(&part, &partcap, f)) >= 0) {
+		bool more;
+
+		(*lineno)++;
+		while (n > 0 && (part[n - 1] == '\n' || part[n - 1] == '\r'))
+			part[--n] = '\0';
+		more = n > 0 && part[n - 1] == '\\';
+		if (more)
+			part[--n] = ' ';
+		if (len + (size_t)n + 1 > *cap) {
+			char *nb = realloc(*buf, len + (size_t)n + 1);
+
+			if (nb == NULL)
+				break;
+			*buf = nb;
+			*cap = len + (size_t)n + 1;
+		}
+		memcpy(*buf + len, part, (size_t)n + 1);
+		len += (size_t)n;
+		if (!more)
+			break;
+	}
+	free(part);
+	return (n < 0 && len == 0) ? NULL : *buf;
+}
+
 /* Append the lines of FILE (only those of type ONLY, unless NULL) to S. */
 static void read_stack(const char *const *dirs, const char *file, const char *only, int depth,
 		       struct stack *s)
 {
-	char path[4096], buf[4096];
-	unsigned lineno = 0;
+	char path[4096], *buf = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0, first;
 	FILE *f;
 
-	if (depth > MAX_DEPTH || !find_file(dirs, file, path, sizeof(path)))
+	if (depth > MAX_DEPTH || s->files >= MAX_FILES) {
+		s->truncated = true;
 		return;
+	}
+	if (!find_file(dirs, file, path, sizeof(path)))
+		return;
+	for (int i = 0; i < s->depth; i++) {
+		if (strcmp(s->chain[i], path) == 0) {
+			s->truncated = true; /* an include loop: libpam would stop there too */
+			return;
+		}
+	}
 	f = fopen(path, "r");
 	if (f == NULL)
 		return;
-	while (fgets(buf, sizeof(buf), f)) {
+	s->files++;
+	s->chain[s->depth++] = path;
+	while (logical_line(f, &buf, &cap, &lineno, &first)) {
 		char *p = buf, *hash = strchr(buf, '#'), *type, *control, *module;
 
-		lineno++;
 		if (hash)
 			*hash = '\0';
-		buf[strcspn(buf, "\r\n")] = '\0';
 		type = field(&p);
 		if (type == NULL)
 			continue;
@@ -135,8 +191,11 @@ static void read_stack(const char *const *dirs, const char *file, const char *on
 			read_stack(dirs, module, type, depth + 1, s);
 			continue;
 		}
-		push(s, type, control, module, path, lineno);
+		p += strspn(p, " \t");
+		push(s, type, control, module, p, path, first);
 	}
+	s->depth--;
+	free(buf);
 	fclose(f);
 }
 
@@ -194,14 +253,18 @@ static void say(struct out *o, const char *where, const char *fmt, ...)
 }
 
 static void check_service(const char *const *dirs, const char *service, struct out *o,
-			  size_t *nrun)
+			  pamstack_args_fn check_args, void *actx, size_t *nrun)
 {
-	struct stack s = { NULL, 0, 0 };
+	struct stack s;
 	const struct line *auth = NULL, *session = NULL, *cap_after = NULL;
 	const struct line *first[4] = { NULL, NULL, NULL, NULL };
 	static const char *const types[4] = { "auth", "account", "session", "password" };
 
+	memset(&s, 0, sizeof(s));
 	read_stack(dirs, service, NULL, 0, &s);
+	if (s.truncated)
+		say(o, service, "service %s: its stack includes more than %d files, too deeply or in a "
+			       "loop; only the first were read", service, MAX_FILES);
 	for (size_t i = 0; i < s.n; i++) {
 		const struct line *l = &s.v[i];
 		int t = -1;
@@ -213,6 +276,13 @@ static void check_service(const char *const *dirs, const char *service, struct o
 			cap_after = l;
 		if (!is_module(l, "pam_ambcaps.so") || t < 0)
 			continue;
+		if (check_args) {
+			char why[1024];
+
+			if (check_args(actx, l->args, why, sizeof(why)) != 0)
+				say(o, l->where, "the module refuses this line and grants nothing "
+					   "there: %s", why);
+		}
 		if (first[t]) {
 			say(o, l->where, "service %s runs pam_ambcaps twice in its %s stack "
 				   "(also at %s): the last line decides; keep one", service,
@@ -255,7 +325,8 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx)
+size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
+		      pamstack_args_fn check_args, void *actx)
 {
 	char **names = NULL;
 	size_t n = 0, cap = 0, nrun = 0;
@@ -294,7 +365,7 @@ size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx)
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp);
 	for (size_t i = 0; i < n; i++) {
-		check_service(dirs, names[i], &o, &nrun);
+		check_service(dirs, names[i], &o, check_args, actx, &nrun);
 		free(names[i]);
 	}
 	free(names);

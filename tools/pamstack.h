@@ -11,11 +11,16 @@
 /* Told of each problem: WHERE is "file:line", MSG one sentence with the fix. */
 typedef void (*pamstack_warn_fn)(void *ctx, const char *where, const char *msg);
 
+/* Asked about the arguments ARGS of each pam_ambcaps line: 0 usable, else WHY. */
+typedef int (*pamstack_args_fn)(void *ctx, const char *args, char *why, size_t len);
+
 /*
  * Check every service in DIRS (NULL-terminated, first wins for a service
- * name, as libpam looks them up) that runs pam_ambcaps. Returns the number
- * of services that run it.
+ * name, as libpam looks them up) that runs pam_ambcaps; CHECK_ARGS (may be
+ * NULL) judges each module line's arguments. Returns the number of
+ * services that run it.
  */
-size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx);
+size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
+		      pamstack_args_fn check_args, void *actx);
 
 #endif

@@ -152,6 +152,21 @@ else
 	failed=$((failed + 1)); echo "not ok $n - check --pamdir: one warning per line, none for the recipe's own stack"; printf '%s\n' "$out" | sed 's/^/# /'
 fi
 expect "check --pamdir --strict: stack warnings fail" 1 "warning" -- "$AMBCAPS" check --strict --pamdir "$S" --pam-cap /dev/null "$G"
+# what libpam reads, check reads: a line continued with a backslash, the module's own arguments
+S2="$D/pam2.d"
+mkdir -p "$S2"
+printf 'session sufficient \\\n    pam_ambcaps.so\n' > "$S2/su"
+printf 'session optional pam_ambcaps.so apply=deffer\n' > "$S2/login"
+printf 'session optional pam_ambcaps.so conf=%s/nosuch.conf\n' "$D" > "$S2/runuser"
+i=0; while [ $i -lt 6 ]; do echo "@include loopsvc" >> "$S2/loopsvc"; i=$((i + 1)); done
+echo "session optional pam_ambcaps.so" >> "$S2/loopsvc"
+out=$(timeout 20 "$AMBCAPS" check --pamdir "$S2" --pam-cap /dev/null "$G" 2>&1); rc=$?
+stack "a line continued with a backslash" "^$S2/su:1: warning: 'sufficient pam_ambcaps.so'"
+stack "options the module refuses" "^$S2/login:1: warning: the module refuses this line and grants nothing there: apply=deffer: expected auto, now or defer"
+stack "a conf= the module refuses" "^$S2/runuser:1: warning: the module refuses this line and grants nothing there: $D/nosuch.conf: cannot open: No such file or directory"
+stack "an include loop stops, and says so" "^loopsvc: warning: service loopsvc: its stack includes more than 256 files, too deeply or in a loop"
+n=$((n + 1))
+if [ "$rc" != 124 ]; then echo "ok $n - check --pamdir: an include loop costs no time"; else failed=$((failed + 1)); echo "not ok $n - check --pamdir: an include loop costs no time (timed out)"; fi
 
 # what the launcher cannot read, it cannot grant
 mkdir -m 0755 "$D/ro.d"
