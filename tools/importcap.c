@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "caps.h"
+#include "conf.h"
+#include "match.h"
 #include "user.h"
 
 struct pcline {
@@ -36,6 +38,16 @@ struct state {
 	size_t nout;
 	bool failed;
 };
+
+/* Append a copy of NAME to V (room for it is there); false when out of memory. */
+static bool add_name(char **v, size_t *n, const char *name)
+{
+	v[*n] = strdup(name);
+	if (v[*n] == NULL)
+		return false;
+	(*n)++;
+	return true;
+}
 
 static void free_list(char **v, size_t n)
 {
@@ -158,12 +170,13 @@ static int load_users(struct state *s)
 	while ((pw = getpwent()) != NULL) {
 		char **nv = realloc(names, (n + 1) * sizeof(*nv));
 
-		if (nv == NULL)
-			break;
+		if (nv == NULL || !add_name(nv, &n, pw->pw_name)) {
+			/* a check against fewer users than exist is no check: stop */
+			endpwent();
+			free_list(nv ? nv : names, n);
+			return -1;
+		}
 		names = nv;
-		names[n] = strdup(pw->pw_name);
-		if (names[n])
-			n++;
 	}
 	endpwent();
 	s->users = calloc(n ? n : 1, sizeof(*s->users));
@@ -253,8 +266,8 @@ static int convert_entry(struct state *s, size_t i, const char *w)
 			for (size_t k = 0; k < s->lines[j].nwho; k++)
 				earlier |= strcmp(s->lines[j].who[k], w) == 0 ||
 					   strcmp(s->lines[j].who[k], "*") == 0;
-		if (!earlier && l->amb)
-			mine[nmine++] = strdup(w);
+		if (!earlier && l->amb && !add_name(mine, &nmine, w))
+			goto oom;
 		fprintf(s->diag, "%s:%u: user '%s' is unknown to NSS%s\n", s->name, l->lineno, w,
 			l->amb && !earlier ? "; kept as written" : "");
 		goto done;
@@ -263,10 +276,10 @@ static int convert_entry(struct state *s, size_t i, const char *w)
 		if (!who_matches(w, &s->users[u]))
 			continue;
 		if (s->first[u] == (int)i) {
-			if (l->amb)
-				mine[nmine++] = strdup(s->users[u].name);
-			else if (later_grant(s, i, u))
-				vetoed[nveto++] = strdup(s->users[u].name);
+			if (l->amb && !add_name(mine, &nmine, s->users[u].name))
+				goto oom;
+			if (!l->amb && later_grant(s, i, u) && !add_name(vetoed, &nveto, s->users[u].name))
+				goto oom;
 		} else if (s->first[u] < (int)i) {
 			/*
 			 * Matched earlier, so union semantics would add this line's caps.
@@ -288,7 +301,8 @@ static int convert_entry(struct state *s, size_t i, const char *w)
 		for (size_t k = 0; k < nmine; k++)
 			free(mine[k]);
 		nmine = 0;
-		mine[nmine++] = strdup(w);
+		if (!add_name(mine, &nmine, w))
+			goto oom;
 	} else if (conflict && l->amb) {
 		fprintf(s->diag, "%s:%u: '%s' also matches users an earlier line already matched "
 				 "(pam_cap's first match wins; here every line counts): expanded to its "
@@ -311,23 +325,52 @@ done:
 	if (nveto == 0)
 		free(vetoed);
 	return 0;
+oom:
+	free_list(mine, nmine);
+	free_list(vetoed, nveto);
+	return -1;
 }
 
-/* Evaluate the emitted rules for user U with ambcaps' semantics. */
-static capmask_t ambcaps_result(struct state *s, size_t u)
-{
-	capmask_t caps = 0;
+/* The module's own parser and matcher over the text written, for one user. */
+struct verify {
+	struct match_user mu;
+	struct grant g;
+};
 
-	for (size_t r = 0; r < s->nout; r++) {
-		for (size_t k = 0; k < s->out[r].nwho; k++) {
-			if (!who_matches(s->out[r].who[k], &s->users[u]))
-				continue;
-			if (s->out[r].none)
-				return 0;
-			caps |= s->out[r].caps;
-		}
+static int verify_rule(const struct conf_rule *rule, void *ctx)
+{
+	struct verify *v = ctx;
+
+	grant_fold(&v->g, rule, match_rule(rule, &v->mu));
+	return 0;
+}
+
+/*
+ * What pam_ambcaps grants user U from TEXT (LEN bytes): 0 with *CAPS, or -1
+ * when the text does not even parse (said on DIAG).
+ */
+static int ambcaps_result(struct state *s, const char *text, size_t len, size_t u,
+			  capmask_t *caps)
+{
+	struct verify v;
+	struct amb_error err;
+	char *buf = malloc(len + 1);
+	int rc;
+
+	if (buf == NULL)
+		return -1;
+	memcpy(buf, text, len);
+	memset(&v, 0, sizeof(v));
+	match_user_init(&v.mu, s->users[u].name, user_in_group, &s->users[u]);
+	v.mu.resolve = user_groups_member;
+	rc = conf_parse_buffer("the converted file", buf, len, verify_rule, &v, &err);
+	free(buf);
+	if (rc != 0) {
+		fprintf(s->diag, "%s\n", err.msg);
+		return -1;
 	}
-	return caps;
+	*caps = grant_total(&v.g, 0);
+	return 0;
 }
 
 static void write_out(struct state *s, FILE *out)
@@ -372,6 +415,9 @@ static void free_state(struct state *s)
 int importcap_convert(FILE *in, const char *name, FILE *out, FILE *diag)
 {
 	struct state s;
+	FILE *memf;
+	char *text = NULL;
+	size_t textlen = 0;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -390,9 +436,27 @@ int importcap_convert(FILE *in, const char *name, FILE *out, FILE *diag)
 		free_state(&s);
 		return -1;
 	}
+	/* the text as written, then checked with the module's parser and matcher, user by user */
+	memf = open_memstream(&text, &textlen);
+	if (memf == NULL) {
+		fprintf(diag, "%s: out of memory\n", name);
+		free_state(&s);
+		return -1;
+	}
+	write_out(&s, memf);
+	if (fclose(memf) != 0 || text == NULL) {
+		fprintf(diag, "%s: out of memory\n", name);
+		free(text);
+		free_state(&s);
+		return -1;
+	}
 	for (size_t u = 0; u < s.nusers; u++) {
-		capmask_t want = pamcap_result(&s, u), got = ambcaps_result(&s, u);
+		capmask_t want = pamcap_result(&s, u), got = 0;
 
+		if (ambcaps_result(&s, text, textlen, u, &got) != 0) {
+			rc = -1;
+			break;
+		}
 		if (want != got) {
 			char a[1024], b[1024];
 
@@ -403,7 +467,8 @@ int importcap_convert(FILE *in, const char *name, FILE *out, FILE *diag)
 			rc = -1;
 		}
 	}
-	write_out(&s, out);
+	fwrite(text, 1, textlen, out);
+	free(text);
 	fprintf(diag, "ambcaps import-pam-cap: %zu line(s) read, %zu rule(s) written, checked "
 		      "against %zu user(s): %s\n", s.nlines, s.nout, s.nusers,
 		rc == 0 ? "same ambient result for every user" : "DIFFERENT results, see above");
