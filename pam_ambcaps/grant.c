@@ -260,3 +260,21 @@ int grant_compute(const struct grant_query *q, struct grant *g, unsigned *nfiles
 	}
 	return 0;
 }
+
+void grant_fold(struct grant *g, const struct conf_rule *rule, int matched)
+{
+	if (matched < 0)
+		g->unresolved = true;
+	if (matched == 0 || (matched < 0 && !rule->none))
+		return;
+	g->matched++;
+	if (rule->none)
+		g->veto = true;
+	else
+		g->caps |= rule->caps;
+}
+
+capmask_t grant_total(const struct grant *g, capmask_t extra)
+{
+	return g->veto ? 0 : (g->caps | extra);
+}

@@ -5,6 +5,20 @@
 #include "conf.h"
 #include "match.h"
 
+struct grant {
+	capmask_t caps;     /* union of matching lines (file only) */
+	bool veto;          /* a matching 'none' line */
+	bool unresolved;    /* some @group could not be resolved */
+	unsigned matched;   /* matching lines */
+};
+
+/* Fold one rule into G given match_rule's answer. An unresolvable group on a
+ * 'none' line vetoes (fail closed); on a grant line it grants nothing. */
+void grant_fold(struct grant *g, const struct conf_rule *rule, int matched);
+
+/* The final grant: file lines plus EXTRA (caps=), or nothing if vetoed. */
+capmask_t grant_total(const struct grant *g, capmask_t extra);
+
 struct grant_query {
 	const struct conf_source *src;
 	const struct match_user *user;

@@ -1,4 +1,4 @@
-/* match.[ch]: rules x user -> grant. Pure: group membership is asked of a callback. */
+/* match.[ch]: does a rule name a user? Pure: group membership is asked of a callback. */
 #ifndef AMBCAPS_MATCH_H
 #define AMBCAPS_MATCH_H
 
@@ -24,19 +24,5 @@ int match_rule(const struct conf_rule *rule, const struct match_user *u);
 /* Without asking about groups: 1 the rule names the user or '*', else 0;
  * *GROUPS tells whether it also names groups. */
 int match_names(const struct conf_rule *rule, const struct match_user *u, bool *groups);
-
-struct grant {
-	capmask_t caps;     /* union of matching lines (file only) */
-	bool veto;          /* a matching 'none' line */
-	bool unresolved;    /* some @group could not be resolved */
-	unsigned matched;   /* matching lines */
-};
-
-/* Fold one rule into G given match_rule's answer. An unresolvable group on a
- * 'none' line vetoes (fail closed); on a grant line it grants nothing. */
-void grant_fold(struct grant *g, const struct conf_rule *rule, int matched);
-
-/* The final grant: file lines plus EXTRA (caps=), or nothing if vetoed. */
-capmask_t grant_total(const struct grant *g, capmask_t extra);
 
 #endif

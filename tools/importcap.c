@@ -8,7 +8,7 @@
 
 #include "caps.h"
 #include "conf.h"
-#include "match.h"
+#include "grant.h"
 #include "user.h"
 
 struct pcline {

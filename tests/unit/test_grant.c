@@ -211,6 +211,59 @@ static void groups_resolved_once(void **state)
 	assert_int_equal(resolve_calls, 0);
 }
 
+static struct conf_rule rule(capmask_t caps, bool none, size_t n, const struct conf_who *who)
+{
+	struct conf_rule r = { caps, none, "t.conf", 1, n, who };
+
+	return r;
+}
+
+/* an unresolvable grant line grants nothing; an unresolvable veto vetoes */
+static void fold_unresolved(void **state)
+{
+	const struct conf_who grp[] = { { WHO_GROUP, "ops", 3 } };
+	struct conf_rule r;
+	struct grant gr;
+
+	(void)state;
+	memset(&gr, 0, sizeof(gr));
+	r = rule(4, false, 1, grp);
+	grant_fold(&gr, &r, -1);
+	assert_int_equal(grant_total(&gr, 0), 0);
+	assert_true(gr.unresolved);
+	r = rule(8, false, 1, grp);
+	grant_fold(&gr, &r, 1);
+	assert_int_equal(grant_total(&gr, 16), 8 | 16);
+	r = rule(0, true, 1, grp);
+	grant_fold(&gr, &r, -1);
+	assert_true(gr.veto);
+	assert_int_equal(grant_total(&gr, 16), 0);
+}
+
+static void union_and_veto(void **state)
+{
+	const struct conf_who w[] = { { WHO_USER, "alice", sizeof("alice") - 1 } };
+	struct conf_rule a = rule(1, false, 1, w), b = rule(2, false, 1, w), n = rule(0, true, 1, w);
+	struct grant g1, g2;
+
+	(void)state;
+	memset(&g1, 0, sizeof(g1));
+	grant_fold(&g1, &a, 1);
+	grant_fold(&g1, &b, 0);
+	grant_fold(&g1, &b, 1);
+	assert_int_equal(grant_total(&g1, 4), 7);
+	assert_int_equal(g1.matched, 2);
+	/* order never matters */
+	memset(&g1, 0, sizeof(g1));
+	memset(&g2, 0, sizeof(g2));
+	grant_fold(&g1, &n, 1);
+	grant_fold(&g1, &a, 1);
+	grant_fold(&g2, &a, 1);
+	grant_fold(&g2, &n, 1);
+	assert_int_equal(grant_total(&g1, 4), 0);
+	assert_int_equal(grant_total(&g2, 4), 0);
+}
+
 /* Every allocation that can fail, failing in turn: out of memory is its own kind, nothing granted. */
 static void out_of_memory_is_its_own_kind(void **state)
 {
@@ -265,6 +318,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nss_error_for_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_resolved_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(out_of_memory_is_its_own_kind, setup, teardown),
+		cmocka_unit_test(fold_unresolved),
+		cmocka_unit_test(union_and_veto),
 	};
 
 	return cmocka_run_group_tests_name("grant", tests, NULL, NULL);

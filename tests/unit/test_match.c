@@ -1,4 +1,4 @@
-/* Unit tests of match.c: who matches, unions, vetoes, unresolvable groups. */
+/* Unit tests of match.c: who matches, and groups that cannot be resolved. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -79,7 +79,6 @@ static void unresolvable_groups(void **state)
 	const struct conf_who grp[] = { { WHO_GROUP, "webdevs", sizeof("webdevs") - 1 } };
 	const struct conf_who grp_then_user[] = { { WHO_GROUP, "webdevs", sizeof("webdevs") - 1 }, { WHO_USER, "alice", sizeof("alice") - 1 } };
 	struct conf_rule r;
-	struct grant gr;
 
 	(void)state;
 	r = rule(4, false, 1, grp);
@@ -87,43 +86,6 @@ static void unresolvable_groups(void **state)
 	r = rule(4, false, 2, grp_then_user);
 	assert_int_equal(match_rule(&r, &u), 1);
 
-	/* an unresolvable grant line grants nothing; an unresolvable veto vetoes */
-	memset(&gr, 0, sizeof(gr));
-	r = rule(4, false, 1, grp);
-	grant_fold(&gr, &r, -1);
-	assert_int_equal(grant_total(&gr, 0), 0);
-	assert_true(gr.unresolved);
-	r = rule(8, false, 1, grp);
-	grant_fold(&gr, &r, 1);
-	assert_int_equal(grant_total(&gr, 16), 8 | 16);
-	r = rule(0, true, 1, grp);
-	grant_fold(&gr, &r, -1);
-	assert_true(gr.veto);
-	assert_int_equal(grant_total(&gr, 16), 0);
-}
-
-static void union_and_veto(void **state)
-{
-	const struct conf_who w[] = { { WHO_USER, "alice", sizeof("alice") - 1 } };
-	struct conf_rule a = rule(1, false, 1, w), b = rule(2, false, 1, w), n = rule(0, true, 1, w);
-	struct grant g1, g2;
-
-	(void)state;
-	memset(&g1, 0, sizeof(g1));
-	grant_fold(&g1, &a, 1);
-	grant_fold(&g1, &b, 0);
-	grant_fold(&g1, &b, 1);
-	assert_int_equal(grant_total(&g1, 4), 7);
-	assert_int_equal(g1.matched, 2);
-	/* order never matters */
-	memset(&g1, 0, sizeof(g1));
-	memset(&g2, 0, sizeof(g2));
-	grant_fold(&g1, &n, 1);
-	grant_fold(&g1, &a, 1);
-	grant_fold(&g2, &a, 1);
-	grant_fold(&g2, &n, 1);
-	assert_int_equal(grant_total(&g1, 4), 0);
-	assert_int_equal(grant_total(&g2, 4), 0);
 }
 
 int main(void)
@@ -131,7 +93,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(who_kinds),
 		cmocka_unit_test(unresolvable_groups),
-		cmocka_unit_test(union_and_veto),
 	};
 
 	return cmocka_run_group_tests_name("match", tests, NULL, NULL);
