@@ -1,440 +1,22 @@
 /*
- * Reading and parsing ambcaps.conf. Fail closed: the first problem in any
- * file stops the whole load with "file:line: reason".
+ * Reading ambcaps.conf and its drop-ins safely: the path walked from "/",
+ * every directory and file checked on its descriptor, read in chunks, each
+ * chunk's whole lines handed to the parser (conf_parse.c). Fail closed: the
+ * first problem in any file stops the whole load with "file:line: reason".
  */
 #include "config.h"
 #include "conf.h"
-#include "caps.h"
+#include "conf_parse.h"
 
 #include <dirent.h>
-#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---------- the language ---------- */
-
-/*
- * A word of the file as log lines may show it: quoted when it is made of
- * the bytes names and capability lists are made of, at most 32 of them;
- * otherwise only its length. The wrong file named by conf= (/etc/shadow)
- * must not end up in the auth log.
- */
-static const char *shown(const char *tok, size_t len, char *buf, size_t buflen)
-{
-	size_t i = 0;
-
-	for (; i < len; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,@*+-^=!",
-			    tok[i]) || tok[i] == '\0')
-			break;
-	if (i < len)
-		snprintf(buf, buflen, "(not shown: %zu bytes)", len);
-	else if (len > 32)
-		snprintf(buf, buflen, "'%.32s...'", tok);
-	else
-		snprintf(buf, buflen, "'%.*s'", (int)len, tok);
-	return buf;
-}
-
-int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
-		    struct amb_error *err)
-{
-	const char *p = text;
-	capmask_t m = 0;
-	char show[64];
-
-	*mask = 0;
-	*none = false;
-	if (strcasecmp(text, "none") == 0) {
-		*none = true;
-		return 0;
-	}
-	if (text[0] == '\0') {
-		amb_error_set(err, "empty capability list");
-		return -1;
-	}
-	if (strpbrk(text, "^=!+") != NULL && strpbrk(text, ":$/") == NULL) {
-		amb_error_set(err, "%s is libcap's capability.conf syntax: here a line names the "
-				   "capabilities alone (all become ambient); 'ambcaps import-pam-cap' "
-				   "converts a capability.conf", shown(text, strlen(text), show, sizeof(show)));
-		return -1;
-	}
-	if (text[strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")]) {
-		amb_error_set(err, "%s is not a capability list (is this the right file?)",
-			      shown(text, strlen(text), show, sizeof(show)));
-		return -1;
-	}
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char name[80], why[160];
-		unsigned bit;
-
-		if (len == 0) {
-			if (p == text)
-				amb_error_set(err, "capability list %s starts with a comma",
-					      shown(text, strlen(text), show, sizeof(show)));
-			else if (comma == NULL)
-				amb_error_set(err, "trailing comma in capability list %s",
-					      shown(text, strlen(text), show, sizeof(show)));
-			else
-				amb_error_set(err, "empty capability name in %s",
-					      shown(text, strlen(text), show, sizeof(show)));
-			return -1;
-		}
-		if (len >= sizeof(name)) {
-			amb_error_set(err, "unknown capability '%.*s...'", 40, p);
-			return -1;
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		if (strcasecmp(name, "none") == 0) {
-			amb_error_set(err, "'none' cannot be combined with capabilities");
-			return -1;
-		}
-		if (caps_from_name(name, &bit, why, sizeof(why)) != 0) {
-			amb_error_set(err, "%s", why);
-			return -1;
-		}
-		m |= CAPMASK_BIT(bit);
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	*mask = m;
-	return 0;
-}
-
-#define TOK_COMMA 1u
-#define TOK_COLON 2u
-#define TOK_END 4u /* ends a word: a byte <= ' ' or 0x7f */
-
-/* What each byte means inside a word: one table lookup per byte. */
-#define CLS(c) ((c) <= 0x20 || (c) == 0x7f ? TOK_END : (c) == ',' ? TOK_COMMA : (c) == ':' ? TOK_COLON : 0)
-#define CLS4(c) CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
-#define CLS16(c) CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
-#define CLS64(c) CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
-static const unsigned char byte_class[256] = {
-	CLS64(0), CLS64(64), CLS64(128), CLS64(192)
-};
-
-/*
- * Eight bytes at a time: a non-zero result flags the first byte of X (in
- * memory order) that is not an ordinary word byte, i.e. one with a class
- * in byte_class. Flags above the first may be spurious (borrows); callers
- * only use the lowest. Little-endian only; see word_scan().
- */
-static inline uint64_t special_bytes(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t below = (x - ones * 0x21) & ~x & high; /* < 0x21 */
-	uint64_t del = x ^ (ones * 0x7f), comma = x ^ (ones * ','), colon = x ^ (ones * ':');
-
-	del = (del - ones) & ~del & high;
-	comma = (comma - ones) & ~comma & high;
-	colon = (colon - ones) & ~colon & high;
-	return below | del | comma | colon;
-}
-
-/* Advance P over ordinary word bytes; stops at the first classed byte (or END - 7). */
-static inline const char *word_scan(const char *p, const char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t x, m;
-
-		memcpy(&x, p, sizeof(x));
-		m = special_bytes(x);
-		if (m != 0)
-			return p + (__builtin_ctzll(m) >> 3);
-		p += 8;
-	}
-#else
-	(void)end;
-#endif
-	return p;
-}
-
-/* Check one WHO token (FLAGS: TOK_* seen in it); 0, or -1 with ERR. */
-static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct amb_error *err)
-{
-	const char *tok = who->name;
-	char show[64];
-
-	if (flags & TOK_COMMA) {
-		amb_error_set(err, "',' in name %s: separate users and groups with spaces "
-				   "(alice bob); only the capabilities are one word (cap_a,cap_b)",
-			      shown(tok, who->len, show, sizeof(show)));
-		return -1;
-	}
-	if (flags & TOK_COLON) {
-		amb_error_set(err, "':' is not allowed in name %s",
-			      shown(tok, who->len, show, sizeof(show)));
-		return -1;
-	}
-	if (tok[0] == '*') {
-		if (tok[1] != '\0') {
-			amb_error_set(err, "%s: '*' must stand alone",
-				      shown(tok, who->len, show, sizeof(show)));
-			return -1;
-		}
-		if (nwho > 1) {
-			amb_error_set(err, "'*' must be the only name on its line");
-			return -1;
-		}
-		who->kind = WHO_ALL;
-		return 0;
-	}
-	if (tok[0] == '@') {
-		if (tok[1] == '\0') {
-			amb_error_set(err, "'@' without a group name");
-			return -1;
-		}
-		if (tok[1] == '@' || tok[1] == '*') {
-			amb_error_set(err, "%s is not a valid group name",
-				      shown(tok, who->len, show, sizeof(show)));
-			return -1;
-		}
-		who->kind = WHO_GROUP;
-		who->name = tok + 1;
-		who->len--;
-		return 0;
-	}
-	who->kind = WHO_USER;
-	return 0;
-}
-
-struct parser {
-	const char *file;
-	unsigned line;
-	struct conf_who *who;  /* room for a whole line's names */
-	unsigned *flags;
-	char last_caps[128];   /* cache: generated files repeat the same list */
-	size_t last_len;
-	capmask_t last_mask;
-	bool last_none;
-};
-
-/* CAPS (LEN bytes, NUL-terminated) -> RULE, through the one-entry cache. */
-static int rule_caps(struct parser *ps, const char *caps, size_t len, struct conf_rule *rule,
-		     struct amb_error *err)
-{
-	struct amb_error why;
-
-	if (len == ps->last_len && memcmp(caps, ps->last_caps, len) == 0) {
-		rule->caps = ps->last_mask;
-		rule->none = ps->last_none;
-		return 0;
-	}
-	if (conf_parse_caps(caps, &rule->caps, &rule->none, &why) != 0) {
-		amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
-		return -1;
-	}
-	if (len < sizeof(ps->last_caps)) {
-		memcpy(ps->last_caps, caps, len + 1);
-		ps->last_len = len;
-		ps->last_mask = rule->caps;
-		ps->last_none = rule->none;
-	}
-	return 0;
-}
-
-/* The words of a line are complete: check them and hand the rule on. */
-static int finish_line(struct parser *ps, const char *caps, size_t caps_len, size_t nwho,
-		       conf_rule_fn fn, void *ctx, struct amb_error *err)
-{
-	struct conf_rule rule;
-	char show[64];
-
-	if (caps == NULL)
-		return 0;
-	if (nwho == 0) {
-		amb_error_set(err, "%s:%u: %s is not followed by any user or group",
-			      ps->file, ps->line, shown(caps, caps_len, show, sizeof(show)));
-		return -1;
-	}
-	memset(&rule, 0, sizeof(rule));
-	if (rule_caps(ps, caps, caps_len, &rule, err) != 0)
-		return -1;
-	for (size_t i = 0; i < nwho; i++) {
-		struct amb_error why;
-
-		if (parse_who(&ps->who[i], ps->flags[i], nwho, &why) != 0) {
-			amb_error_set(err, "%s:%u: %s", ps->file, ps->line, why.msg);
-			return -1;
-		}
-	}
-	rule.file = ps->file;
-	rule.line = ps->line;
-	rule.nwho = nwho;
-	rule.who = ps->who;
-	return fn(&rule, ctx);
-}
-
-/*
- * One pass over the bytes: words are split in place (NUL-terminated), and
- * every byte is checked once on the way. A word ends at a space, a tab, a
- * line end (LF, or CR LF) or the end of the buffer; any other byte below
- * 0x20, and 0x7f, is an error. '#' at the start of a word ends the line's
- * content; the comment itself is not inspected.
- */
-static int parser_init(struct parser *ps, const char *file, struct amb_error *err)
-{
-	memset(ps, 0, sizeof(*ps));
-	ps->file = file;
-	ps->last_len = SIZE_MAX;
-	ps->who = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps->who));
-	ps->flags = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps->flags));
-	if (ps->who == NULL || ps->flags == NULL) {
-		free(ps->who);
-		free(ps->flags);
-		amb_error_nomem(err, file);
-		return -1;
-	}
-	return 0;
-}
-
-static void parser_free(struct parser *ps)
-{
-	free(ps->who);
-	free(ps->flags);
-}
-
-/*
- * Parse the lines in BUF[0..LEN). Unless FINAL, LEN ends right after a
- * newline (more text follows in the next call); if FINAL, BUF[LEN] is
- * writable and becomes the NUL sentinel the word scan stops at.
- */
-static int parse_region(struct parser *ps, char *buf, size_t len, bool final,
-			conf_rule_fn fn, void *ctx, struct amb_error *err)
-{
-	const char *file = ps->file;
-	char *p = buf, *end = buf + len;
-	int rc = 0;
-
-	if (final)
-		buf[len] = '\0';
-	while (p < end && rc == 0) {
-		char *line = p, *caps = NULL, *eol = NULL;
-		size_t caps_len = 0, nwho = 0, content;
-		bool cr = false;
-
-		ps->line++;
-		for (;;) {
-			char *word;
-			unsigned flags = 0;
-			unsigned char c = 0;
-
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			if (p == end || *p == '\n') {
-				eol = p;
-				break;
-			}
-			if (*p == '#') {
-				eol = memchr(p, '\n', (size_t)(end - p));
-				if (eol == NULL)
-					eol = end;
-				break;
-			}
-			if (*p == '\r' && (p + 1 == end || p[1] == '\n')) {
-				cr = true;
-				p++;
-				continue;
-			}
-			/* the byte after the buffer is a NUL sentinel: no bounds test here */
-			word = p;
-			for (;;) {
-				unsigned k;
-
-				p = (char *)word_scan(p, end);
-				k = byte_class[(unsigned char)*p];
-
-				if (k == 0) {
-					p++;
-				} else if (k & TOK_END) {
-					break;
-				} else {
-					flags |= k;
-					p++;
-				}
-			}
-			c = p < end ? (unsigned char)*p : 0;
-			if ((size_t)(p - line) > CONF_MAX_LINE) {
-				amb_error_set(err, "%s:%u: line is longer than %u bytes", file,
-					      ps->line, CONF_MAX_LINE);
-				rc = -1;
-				break;
-			}
-			if (p < end && c != ' ' && c != '\t' && c != '\n' &&
-			    !(c == '\r' && (p + 1 == end || p[1] == '\n'))) {
-				if (c == 0)
-					amb_error_set(err, "%s:%u: NUL byte in line", file, ps->line);
-				else
-					amb_error_set(err, "%s:%u: control character 0x%02x in line",
-						      file, ps->line, c);
-				rc = -1;
-				break;
-			}
-			if (caps == NULL) {
-				caps = word;
-				caps_len = (size_t)(p - word);
-			} else {
-				ps->who[nwho].name = word;
-				ps->who[nwho].len = (size_t)(p - word);
-				ps->flags[nwho++] = flags;
-			}
-			/* end the word in place; the buffer has a spare byte after LEN */
-			if (p == end) {
-				*p = '\0';
-				eol = p;
-				break;
-			}
-			*p = '\0';
-			if (c == '\n') {
-				eol = p;
-				break;
-			}
-			cr = c == '\r';
-			p++;
-		}
-		if (rc != 0)
-			break;
-		content = (size_t)(eol - line);
-		if (content > 0 && (cr || eol[-1] == '\r'))
-			content--;
-		if (content > CONF_MAX_LINE) {
-			amb_error_set(err, "%s:%u: line is longer than %u bytes", file, ps->line,
-				      CONF_MAX_LINE);
-			rc = -1;
-			break;
-		}
-		rc = finish_line(ps, caps, caps_len, nwho, fn, ctx, err);
-		p = eol < end ? eol + 1 : end;
-	}
-	return rc;
-}
-
-int conf_parse_buffer(const char *file, char *buf, size_t len,
-		      conf_rule_fn fn, void *ctx, struct amb_error *err)
-{
-	struct parser ps;
-	int rc;
-
-	if (parser_init(&ps, file, err) != 0)
-		return -1;
-	rc = parse_region(&ps, buf, len, true, fn, ctx, err);
-	parser_free(&ps);
-	return rc;
-}
-
-/* ---------- opening files safely ---------- */
 
 /* Who a file must belong to, for messages: the module always asks for root. */
 static const char *owner_name(uid_t owner)
@@ -680,16 +262,16 @@ static int open_checked(int dfd, const char *name, const char *path, uid_t owner
  */
 static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct amb_error *err)
 {
-	struct parser ps;
+	struct conf_parser ps;
 	char *buf;
 	size_t have = 0, total = 0;
 	int rc = 0;
 
-	if (parser_init(&ps, path, err) != 0)
+	if (conf_parser_init(&ps, path, err) != 0)
 		return -1;
 	buf = malloc(READ_CHUNK + 1);
 	if (buf == NULL) {
-		parser_free(&ps);
+		conf_parser_free(&ps);
 		amb_error_nomem(err, path);
 		return -1;
 	}
@@ -716,7 +298,7 @@ static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct
 			nl = have ? memrchr(buf, '\n', have) : NULL;
 			if (n == 0 || nl == NULL) {
 				/* the end, or a line longer than a chunk (the parser says so) */
-				rc = parse_region(&ps, buf, have, true, fn, ctx, err);
+				rc = conf_parser_feed(&ps, buf, have, true, fn, ctx, err);
 				if (rc == 0 && n != 0) {
 					amb_error_set(err, "%s:%u: line is longer than %u bytes", path,
 						      ps.line + 1, CONF_MAX_LINE);
@@ -725,7 +307,7 @@ static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct
 				break;
 			}
 			upto = (size_t)(nl + 1 - buf);
-			rc = parse_region(&ps, buf, upto, false, fn, ctx, err);
+			rc = conf_parser_feed(&ps, buf, upto, false, fn, ctx, err);
 			if (rc != 0)
 				break;
 			memmove(buf, buf + upto, have - upto);
@@ -733,7 +315,7 @@ static int parse_fd(int fd, const char *path, conf_rule_fn fn, void *ctx, struct
 		}
 	}
 	free(buf);
-	parser_free(&ps);
+	conf_parser_free(&ps);
 	return rc;
 }
 
