@@ -16,7 +16,7 @@ DEMO="build-essential autoconf automake libtool pkg-config
 PACKAGES="$DEMO libcmocka-dev libnss-wrapper libpam-cap pamtester sudo sshpass
 	valgrind clang libclang-rt-14-dev bc
 	slapd ldap-utils nslcd libnss-ldapd
-	git dpkg-dev debhelper lintian debootstrap"
+	git dpkg-dev debhelper lintian debootstrap systemd-container"
 [ "${1:-}" = demo ] && PACKAGES=$DEMO
 
 missing=""
