@@ -243,6 +243,26 @@ const char *caps_refusal_text(enum caps_refusal why)
 	return "refused";
 }
 
+bool caps_next_refusal(const struct caps_plan *plan, unsigned *bit, char *name, size_t namelen,
+		       char *why, size_t whylen)
+{
+	for (; *bit < CAPMASK_BITS; (*bit)++) {
+		unsigned b = *bit;
+
+		if (!(plan->refused & CAPMASK_BIT(b)))
+			continue;
+		caps_name(b, name, namelen);
+		if (plan->why[b] == CAPS_KERNEL_REFUSED)
+			snprintf(why, whylen, "%s (%s)", caps_refusal_text(plan->why[b]),
+				 strerror(plan->err[b]));
+		else
+			snprintf(why, whylen, "%s", caps_refusal_text(plan->why[b]));
+		(*bit)++;
+		return true;
+	}
+	return false;
+}
+
 /* P, E and I of the calling thread in one capget(2). */
 static int get_sets(capmask_t *p, capmask_t *e, capmask_t *i)
 {

@@ -53,6 +53,14 @@ struct caps_plan {
 const char *caps_refusal_text(enum caps_refusal why);
 
 /*
+ * The next capability PLAN refused from bit *BIT on: its name into NAME and
+ * the reason (with the kernel's errno where it refused) into WHY; true, or
+ * false when there is none left. Start with *BIT = 0.
+ */
+bool caps_next_refusal(const struct caps_plan *plan, unsigned *bit, char *name, size_t namelen,
+		       char *why, size_t whylen);
+
+/*
  * Read the calling thread's sets and securebits. The ambient and bounding
  * sets (one system call per capability) only for the bits in WANT; the
  * others read as empty. 0, or -1 with ERR.

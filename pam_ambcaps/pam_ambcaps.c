@@ -72,20 +72,10 @@ struct txn {
 static void log_refused(pam_handle_t *pamh, const char *prefix, const char *user,
 			const struct caps_plan *plan)
 {
-	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
-		char name[64];
+	char name[64], why[160];
 
-		if (!(plan->refused & CAPMASK_BIT(bit)))
-			continue;
-		caps_name(bit, name, sizeof(name));
-		if (plan->why[bit] == CAPS_KERNEL_REFUSED)
-			pam_syslog(pamh, LOG_WARNING, "%scannot grant %s to %s: %s (%s)", prefix,
-				   name, user, caps_refusal_text(plan->why[bit]),
-				   strerror(plan->err[bit]));
-		else
-			pam_syslog(pamh, LOG_WARNING, "%scannot grant %s to %s: %s", prefix, name,
-				   user, caps_refusal_text(plan->why[bit]));
-	}
+	for (unsigned bit = 0; caps_next_refusal(plan, &bit, name, sizeof(name), why, sizeof(why));)
+		pam_syslog(pamh, LOG_WARNING, "%scannot grant %s to %s: %s", prefix, name, user, why);
 }
 
 /* NAME fit for a log line: control bytes become '?', at most 64 bytes. */

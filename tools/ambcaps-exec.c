@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ambcaps-exec: running as root, capabilities unchanged\n");
 	} else {
 		capmask_t grant = 0, kept = 0;
-		char name[USER_MAX_NAME + 1] = "", list[1024];
+		char name[USER_MAX_NAME + 1] = "", list[1024], why[160];
 
 		inh = caps_inheritable();
 		if (own_grant(&grant, name, sizeof(name), &err) != 0) {
@@ -234,13 +234,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "ambcaps-exec: %s\n", err.msg);
 			else if (kept)
 				raised = plan.ok;
-			for (unsigned bit = 0; rc > 0 && bit < CAPMASK_BITS; bit++) {
-				if (!(plan.refused & CAPMASK_BIT(bit)))
-					continue;
-				caps_name(bit, list, sizeof(list));
-				fprintf(stderr, "ambcaps-exec: cannot make %s ambient: %s\n", list,
-					caps_refusal_text(plan.why[bit]));
-			}
+			for (unsigned bit = 0; rc > 0 && caps_next_refusal(&plan, &bit, list, sizeof(list),
+									     why, sizeof(why));)
+				fprintf(stderr, "ambcaps-exec: cannot make %s ambient: %s\n", list, why);
 			if ((inh & grant) != 0 && kept == 0) {
 				if (caps_no_new_privs())
 					fprintf(stderr, "ambcaps-exec: no_new_privs is set (by a container "
