@@ -127,10 +127,14 @@ void delivery_choose(enum apply_mode requested, const char *service,
 		out->mode = APPLY_NOW;
 		out->refused = requested == APPLY_DEFER;
 		out->unreached = true;
-		out->why = "systemd gives a unit's processes the capabilities the unit names, not "
-			   "what PAM modules set (systemd 252 measured; 254 and later are said to keep "
-			   "PAM's ambient set): set AmbientCapabilities= in the unit instead, for "
-			   "user@.service in the user's units";
+		out->why = strcmp(svc, "systemd-user") == 0
+			? "systemd gives the user's manager and its services the capabilities their "
+			  "units name, not what PAM modules set (systemd 252 measured): give "
+			  "user@UID.service a drop-in with AmbientCapabilities=, and name them again "
+			  "in AmbientCapabilities= of the user's units that need them"
+			: "systemd gives a unit's processes the capabilities the unit names, not what "
+			  "PAM modules set (systemd 252 measured; 254 and later are said to keep PAM's "
+			  "ambient set): set AmbientCapabilities= in the unit instead";
 		return;
 	}
 	out->needs_launcher = !proven && launcher_service(svc);

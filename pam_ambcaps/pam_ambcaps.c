@@ -208,17 +208,34 @@ static void notify(struct txn *t, int flags, const char *how, capmask_t caps)
  * reach this user. LOUD: log what was granted. PAM_SUCCESS (PAM_IGNORE when
  * the grant is empty), or FAIL_CODE.
  */
-#define DATA_UNREACHED "pam_ambcaps_unreached"
-
-/* The program resets the sets after PAM (systemd): say so, once per transaction, instead of "granted". */
-static void say_unreached(struct txn *t, const char *list)
+/*
+ * True the first time KEY is asked in this process for this transaction:
+ * setcred and open_session (sshd, cron and sudo call both, sshd in two
+ * processes) each say a thing once per process, not once per hook.
+ */
+static bool first_time(pam_handle_t *pamh, const char *key)
 {
 	const void *data = NULL;
+	pid_t *said;
 
-	if (pam_get_data(t->pamh, DATA_UNREACHED, &data) == PAM_SUCCESS && data != NULL)
+	if (pam_get_data(pamh, key, &data) == PAM_SUCCESS && data != NULL &&
+	    *(const pid_t *)data == getpid())
+		return false;
+	said = malloc(sizeof(*said));
+	if (said == NULL)
+		return true;
+	*said = getpid();
+	if (pam_set_data(pamh, key, said, free_data) != PAM_SUCCESS)
+		free(said);
+	return true;
+}
+
+/* The program resets the sets after PAM (systemd): say so instead of "granted". */
+static void say_unreached(struct txn *t, const char *list)
+{
+	if (!first_time(t->pamh, "pam_ambcaps_said_unreached"))
 		return;
-	pam_set_data(t->pamh, DATA_UNREACHED, (void *)"said", NULL);
-	pam_syslog(t->pamh, LOG_NOTICE, "%s for %s does not reach the user's processes: %s",
+	pam_syslog(t->pamh, LOG_NOTICE, "%s for %s does not reach the programs the unit runs: %s",
 		   list, t->user.name ? t->user.name : "the user", t->choice.why);
 }
 
@@ -246,7 +263,7 @@ static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail
 		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted to %s", err.msg, user);
 		return fail_code;
 	}
-	if (exact && (bi & ~plan.ok)) {
+	if (exact && (bi & ~plan.ok) && first_time(t->pamh, "pam_ambcaps_said_dropped")) {
 		caps_format(bi & ~plan.ok, list, sizeof(list));
 		pam_syslog(t->pamh, LOG_INFO,
 			   "dropped %s from the inheritable set: not granted to %s", list, user);
@@ -265,6 +282,10 @@ static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail
 		say_unreached(t, list);
 		return PAM_SUCCESS;
 	}
+	notify(t, flags, ambient ? "has ambient capabilities" : "has inheritable capabilities",
+	       plan.ok);
+	if (!first_time(t->pamh, "pam_ambcaps_said_granted"))
+		return PAM_SUCCESS;
 	if (t->choice.needs_launcher)
 		pam_syslog(t->pamh, LOG_INFO,
 			   "granted %s to %s (inheritable: %s switches to the user without keeping "
@@ -273,8 +294,6 @@ static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail
 	else
 		pam_syslog(t->pamh, LOG_INFO, "granted %s to %s (%s)", list, t->user.name,
 			   ambient ? "inheritable and ambient" : "inheritable");
-	notify(t, flags, ambient ? "has ambient capabilities" : "has inheritable capabilities",
-	       plan.ok);
 	return PAM_SUCCESS;
 }
 

@@ -267,8 +267,10 @@ static void systemd_is_told_the_truth(void **state)
 		assert_false(h_has_log(&r, -1, "(deferred)"));
 		/* and no "granted": systemd sets the unit's own capabilities after PAM */
 		assert_false(h_has_log(&r, -1, "granted cap_net_raw"));
-		assert_log_prio(&r, 5, "cap_net_raw for alice does not reach the user's processes: systemd gives a unit's processes the capabilities the unit names");
-		assert_log_prio(&r, 5, "set AmbientCapabilities= in the unit");
+		assert_log_prio(&r, 5, "cap_net_raw for alice does not reach the programs the unit runs: systemd gives");
+		assert_log_prio(&r, 5, strcmp(*svc, "systemd-user") == 0
+					       ? "give user@UID.service a drop-in with AmbientCapabilities="
+					       : "set AmbientCapabilities= in the unit instead");
 	}
 	/* setcred and open_session in one transaction: said once */
 	{
@@ -283,8 +285,8 @@ static void systemd_is_told_the_truth(void **state)
 		pam_open_session(pamh, 0);
 		pam_end(pamh, PAM_SUCCESS);
 		log = h_log_take();
-		first = strstr(log, "does not reach the user's processes");
-		if (first == NULL || strstr(first + 1, "does not reach the user's processes") != NULL)
+		first = strstr(log, "does not reach the programs the unit runs");
+		if (first == NULL || strstr(first + 1, "does not reach the programs the unit runs") != NULL)
 			fail_msg("expected the line once:\n%s", log);
 	}
 	/* apply=defer cannot force it here either */

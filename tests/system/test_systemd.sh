@@ -474,7 +474,7 @@ lacks_log() {
 		printf '%s\n' "$found" | diag
 	fi
 }
-UNREACHED="does not reach the user's processes: systemd gives a unit's processes the capabilities the unit names"
+UNREACHED="does not reach the programs the unit runs: systemd gives"
 GRANTED=" granted cap_net_bind_service to alice"
 POSITIVE='(: |^)granted '
 as_alice() { in_ct setpriv --reuid=2001 --regid=2001 --init-groups --inh-caps=-all "$@"; }
