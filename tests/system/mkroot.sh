@@ -21,7 +21,7 @@ SUITE=bookworm
 # minbase plus what the system levels use: the login programs, PAM's
 # pam-auth-update, setcap/getcap, ps; and for a booted root: systemd, dbus,
 # sshd, cron, at
-INCLUDE="util-linux,login,passwd,sudo,libpam-runtime,libpam-modules-bin,libcap2-bin,procps,systemd,systemd-sysv,dbus,openssh-server,cron,at"
+INCLUDE="util-linux,login,passwd,sudo,libpam-runtime,libpam-modules-bin,libcap2-bin,procps,systemd,systemd-sysv,dbus,openssh-server,cron,at,libpam-systemd,systemd-container"
 
 [ $# = 1 ] && [ -n "$1" ] || { echo "usage: mkroot.sh DIR" >&2; exit 1; }
 case "$1" in /*) dir=$1 ;; *) dir=$(pwd)/$1 ;; esac
