@@ -389,7 +389,8 @@ static int defer_grant(struct txn *t, int flags)
 		return PAM_SESSION_ERR;
 	}
 	caps_format(t->grant, list, sizeof(list));
-	pam_syslog(t->pamh, LOG_INFO, "granting %s to %s when the session starts (deferred)",
+	/* the user's process says "granted" when it is; until then this is only a plan */
+	pam_syslog(t->pamh, LOG_DEBUG, "granting %s to %s when the session starts (deferred)",
 		   list, t->user.name);
 	notify(t, flags, "will have ambient capabilities", t->grant);
 	return PAM_SUCCESS;
@@ -606,7 +607,12 @@ static int setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return PAM_IGNORE;
 	rc = prepare(&t, pamh, argc, argv);
 	if (acts(&t, rc)) {
-		int arc = apply_now(&t, flags, rc == PAM_SUCCESS && t.choice.mode == APPLY_NOW, true,
+		/*
+		 * Quiet: the session hook (or, for the deferred path, the user's own
+		 * process) says "granted", once, where the outcome is known; sshd,
+		 * cron and sudo call both hooks, sshd's child setcred only.
+		 */
+		int arc = apply_now(&t, flags, rc == PAM_SUCCESS && t.choice.mode == APPLY_NOW, false,
 				    PAM_CRED_ERR, NULL, NULL);
 
 		if (rc == PAM_SUCCESS || rc == PAM_IGNORE)

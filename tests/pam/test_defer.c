@@ -74,7 +74,7 @@ static void open_session_defers(void **state)
 		h_reset_caps();
 		h_run(*svc, h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
 		assert_int_equal(r.rc, PAM_SUCCESS);
-		assert_log_prio(&r, 6, "granting cap_net_raw to alice when the session starts (deferred)");
+		assert_log_prio(&r, 7, "granting cap_net_raw to alice when the session starts (deferred)");
 		/* the opener (root) keeps the grant in I only; A waits for the user's process */
 		assert_int_equal(r.inh, NRAW);
 		assert_int_equal(r.amb, 0);

@@ -465,6 +465,11 @@ expect_prio() { # LABEL PRIORITY SERVICE TEXT
 	fi
 }
 expect_notice() { expect_prio "$1" notice "$2" "$3"; }
+# one_granted LABEL SERVICE [N]: one "granted" line per login (N logins), not one per hook or process
+one_granted() {
+	nlines=$(svc_lines "$2" "$C_LOG" | grep -c -- " granted ")
+	check "$1: one 'granted' line for each login" "${3:-1}" "$nlines"
+}
 lacks_log() {
 	found=$(svc_lines "$2" "$C_LOG" | grep -E -- "$3")
 	if [ -z "$found" ]; then
@@ -605,6 +610,7 @@ expect_caps "$L" "$(all4 $GRANT_NBS)"
 expect_invariant "$L"
 expect_log "$L" su-l "granting cap_net_bind_service to alice when the session starts (deferred)"
 expect_log "$L" su-l "$GRANTED (inheritable and ambient)"
+one_granted "$L" su-l
 
 client su-carol 2003 "$NOTHING" 20 in_ct su - carol -c "$PROBE su-carol"
 L="su - carol (no grant)"
@@ -627,6 +633,7 @@ expect_caps "$L" "$(all4 $GRANT_NBS)"
 expect_invariant "$L"
 expect_log "$L" login "granting cap_net_bind_service to alice when the session starts (deferred)"
 expect_log "$L" login "$GRANTED (inheritable and ambient)"
+one_granted "$L" login
 
 SSH="ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -i /root/.ssh/id_ed25519"
 i=0
@@ -636,6 +643,7 @@ L="ssh alice@127.0.0.1 cmd (sshd, no launcher)"
 expect_caps "$L" "$(inh_only $GRANT_NBS)"
 expect_invariant "$L"
 expect_log "$L" sshd "$GRANTED (inheritable: sshd switches to the user without keeping ambient capabilities; ambcaps-exec makes them ambient)"
+one_granted "$L" sshd
 
 client ssh-exec 2001 "$GRANT_NBS" 20 in_ct $SSH -p 2223 alice@127.0.0.1 "$PROBE ssh-exec"
 L="ssh alice@127.0.0.1 cmd (sshd, ForceCommand ambcaps-exec)"
@@ -654,6 +662,7 @@ L="sudo -u alice cmd (no launcher)"
 expect_caps "$L" "$(inh_only $GRANT_NBS)"
 expect_invariant "$L"
 expect_log "$L" sudo "$GRANTED (inheritable: sudo switches"
+one_granted "$L" sudo
 
 client sudo-exec 2001 "$GRANT_NBS" 20 in_ct sudo -n -u alice /usr/bin/ambcaps-exec "$PROBE" sudo-exec
 L="sudo -u alice ambcaps-exec cmd"
@@ -674,6 +683,7 @@ for v in plain exec; do
 	fi
 	expect_invariant "$L"
 	expect_log "$L" atd "$GRANTED (inheritable: atd switches"
+	one_granted "$L" atd
 done
 
 # ---- cron: the jobs of the minute
@@ -685,6 +695,7 @@ L="cron job as alice (no launcher)"
 expect_caps "$L" "$(inh_only $GRANT_NBS)"
 expect_invariant "$L"
 expect_log "$L" cron "$GRANTED (inheritable: cron switches"
+one_granted "$L" cron 2 # the two jobs of the minute
 C_CUR=$CRON_CUR
 client_collect cron-exec 2001 "$GRANT_NBS" 5
 JFILTER=""
