@@ -26,48 +26,51 @@
  * The module does not link libcap: loading it costs every PAM transaction
  * more than all of this module's own work.
  */
-static const char *const cap_names[] = {
-	/*  0 */ "cap_chown",
-	/*  1 */ "cap_dac_override",
-	/*  2 */ "cap_dac_read_search",
-	/*  3 */ "cap_fowner",
-	/*  4 */ "cap_fsetid",
-	/*  5 */ "cap_kill",
-	/*  6 */ "cap_setgid",
-	/*  7 */ "cap_setuid",
-	/*  8 */ "cap_setpcap",
-	/*  9 */ "cap_linux_immutable",
-	/* 10 */ "cap_net_bind_service",
-	/* 11 */ "cap_net_broadcast",
-	/* 12 */ "cap_net_admin",
-	/* 13 */ "cap_net_raw",
-	/* 14 */ "cap_ipc_lock",
-	/* 15 */ "cap_ipc_owner",
-	/* 16 */ "cap_sys_module",
-	/* 17 */ "cap_sys_rawio",
-	/* 18 */ "cap_sys_chroot",
-	/* 19 */ "cap_sys_ptrace",
-	/* 20 */ "cap_sys_pacct",
-	/* 21 */ "cap_sys_admin",
-	/* 22 */ "cap_sys_boot",
-	/* 23 */ "cap_sys_nice",
-	/* 24 */ "cap_sys_resource",
-	/* 25 */ "cap_sys_time",
-	/* 26 */ "cap_sys_tty_config",
-	/* 27 */ "cap_mknod",
-	/* 28 */ "cap_lease",
-	/* 29 */ "cap_audit_write",
-	/* 30 */ "cap_audit_control",
-	/* 31 */ "cap_setfcap",
-	/* 32 */ "cap_mac_override",
-	/* 33 */ "cap_mac_admin",
-	/* 34 */ "cap_syslog",
-	/* 35 */ "cap_wake_alarm",
-	/* 36 */ "cap_block_suspend",
-	/* 37 */ "cap_audit_read",
-	/* 38 */ "cap_perfmon",
-	/* 39 */ "cap_bpf",
-	/* 40 */ "cap_checkpoint_restore",
+static const struct {
+	const char *name;
+	unsigned char len; /* of the name without "cap_" */
+} cap_names[] = {
+	/*  0 */ { "cap_chown", 5 },
+	/*  1 */ { "cap_dac_override", 12 },
+	/*  2 */ { "cap_dac_read_search", 15 },
+	/*  3 */ { "cap_fowner", 6 },
+	/*  4 */ { "cap_fsetid", 6 },
+	/*  5 */ { "cap_kill", 4 },
+	/*  6 */ { "cap_setgid", 6 },
+	/*  7 */ { "cap_setuid", 6 },
+	/*  8 */ { "cap_setpcap", 7 },
+	/*  9 */ { "cap_linux_immutable", 15 },
+	/* 10 */ { "cap_net_bind_service", 16 },
+	/* 11 */ { "cap_net_broadcast", 13 },
+	/* 12 */ { "cap_net_admin", 9 },
+	/* 13 */ { "cap_net_raw", 7 },
+	/* 14 */ { "cap_ipc_lock", 8 },
+	/* 15 */ { "cap_ipc_owner", 9 },
+	/* 16 */ { "cap_sys_module", 10 },
+	/* 17 */ { "cap_sys_rawio", 9 },
+	/* 18 */ { "cap_sys_chroot", 10 },
+	/* 19 */ { "cap_sys_ptrace", 10 },
+	/* 20 */ { "cap_sys_pacct", 9 },
+	/* 21 */ { "cap_sys_admin", 9 },
+	/* 22 */ { "cap_sys_boot", 8 },
+	/* 23 */ { "cap_sys_nice", 8 },
+	/* 24 */ { "cap_sys_resource", 12 },
+	/* 25 */ { "cap_sys_time", 8 },
+	/* 26 */ { "cap_sys_tty_config", 14 },
+	/* 27 */ { "cap_mknod", 5 },
+	/* 28 */ { "cap_lease", 5 },
+	/* 29 */ { "cap_audit_write", 11 },
+	/* 30 */ { "cap_audit_control", 13 },
+	/* 31 */ { "cap_setfcap", 7 },
+	/* 32 */ { "cap_mac_override", 12 },
+	/* 33 */ { "cap_mac_admin", 9 },
+	/* 34 */ { "cap_syslog", 6 },
+	/* 35 */ { "cap_wake_alarm", 10 },
+	/* 36 */ { "cap_block_suspend", 13 },
+	/* 37 */ { "cap_audit_read", 10 },
+	/* 38 */ { "cap_perfmon", 7 },
+	/* 39 */ { "cap_bpf", 3 },
+	/* 40 */ { "cap_checkpoint_restore", 18 },
 };
 #define NAMED_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))
 
@@ -130,22 +133,48 @@ static const char *nearest_name(const char *bare)
 	for (unsigned i = 0; i < NAMED_CAPS; i++) {
 		unsigned d;
 
-		if (cap_names[i] == NULL)
-			continue;
-		d = distance(bare, cap_names[i] + 4);
+		d = distance(bare, cap_names[i].name + 4);
 		if (d < bestd) {
 			bestd = d;
-			best = cap_names[i];
+			best = cap_names[i].name;
 		}
 	}
 	return best;
 }
 
+/* The LEN bytes of A and B are equal, ASCII letters compared without case. */
+static bool ascii_caseeq(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 {
-	const char *bare = name;
 	size_t len = strlen(name);
+	const char *bare = len > 4 && (memcmp(name, "cap_", 4) == 0 || ascii_caseeq(name, "cap_", 4))
+				   ? name + 4 : name;
+	size_t blen = len - (size_t)(bare - name);
 
+	/* the common case first: a name of the table, most often as the table writes it */
+	for (unsigned i = 0; i < NAMED_CAPS && blen > 0; i++) {
+		const char *known = cap_names[i].name + 4;
+
+		if (cap_names[i].len == blen && (known[0] | 0x20) == (bare[0] | 0x20) &&
+		    (memcmp(known, bare, blen) == 0 || ascii_caseeq(known, bare, blen))) {
+			*bit = i;
+			return 0;
+		}
+	}
 	if (len == 0) {
 		snprintf(why, whylen, "empty capability name");
 		return -1;
@@ -168,19 +197,11 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 		*bit = (unsigned)n;
 		return 0;
 	}
-	if (strncasecmp(name, "cap_", 4) == 0)
-		bare = name + 4;
 	if (strcasecmp(bare, "all") == 0 || strcasecmp(bare, "none") == 0) {
 		snprintf(why, whylen,
 			 "'%s' is not a capability: name each capability, or write 'none' alone",
 			 name);
 		return -1;
-	}
-	for (unsigned i = 0; i < NAMED_CAPS; i++) {
-		if (cap_names[i] && strcasecmp(cap_names[i] + 4, bare) == 0) {
-			*bit = i;
-			return 0;
-		}
 	}
 	if (len > 40) {
 		snprintf(why, whylen, "unknown capability '%.40s...'", name);
@@ -197,8 +218,8 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 
 void caps_name(unsigned bit, char *buf, size_t len)
 {
-	if (bit < NAMED_CAPS && cap_names[bit])
-		snprintf(buf, len, "%s", cap_names[bit]);
+	if (bit < NAMED_CAPS)
+		snprintf(buf, len, "%s", cap_names[bit].name);
 	else
 		snprintf(buf, len, "%u", bit);
 }

@@ -24,49 +24,38 @@ static const char *owner_name(uid_t owner)
 	return owner == 0 ? "root" : "the expected owner";
 }
 
-static int check_dir_fd(int fd, const char *dir, uid_t owner, struct amb_error *err)
+static int check_dir_st(const struct stat *st, const char *dir, uid_t owner,
+			struct amb_error *err)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) != 0) {
-		amb_error_set(err, "%s: cannot stat directory: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
+	if (!S_ISDIR(st->st_mode)) {
 		amb_error_set(err, "%s: not a directory", dir);
 		return -1;
 	}
-	if (st.st_uid != owner) {
+	if (st->st_uid != owner) {
 		amb_error_set(err, "%s: directory is owned by uid %u, not %s", dir,
-			      (unsigned)st.st_uid, owner_name(owner));
+			      (unsigned)st->st_uid, owner_name(owner));
 		return -1;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
 		amb_error_set(err, "%s: directory is writable by group or others (mode %04o)",
-			      dir, (unsigned)(st.st_mode & 07777));
+			      dir, (unsigned)(st->st_mode & 07777));
 		return -1;
 	}
 	return 0;
 }
 
-/* A directory above the one read: root's (or OWNER's), and writable by nobody else unless sticky. */
-static int check_ancestor(int fd, const char *dir, const char *walked, uid_t owner,
+/* A directory above the one read (ST): root's (or OWNER's), and writable by nobody else unless sticky. */
+static int check_ancestor(const struct stat *st, const char *dir, const char *walked, uid_t owner,
 			  struct amb_error *err)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) != 0) {
-		amb_error_set(err, "%s: cannot stat %s: %s", dir, walked, strerror(errno));
-		return -1;
-	}
-	if (st.st_uid != 0 && st.st_uid != owner) {
+	if (st->st_uid != 0 && st->st_uid != owner) {
 		amb_error_set(err, "%s: directory %s above it is owned by uid %u, not %s", dir,
-			      walked, (unsigned)st.st_uid, owner_name(owner));
+			      walked, (unsigned)st->st_uid, owner_name(owner));
 		return -1;
 	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX)) {
 		amb_error_set(err, "%s: directory %s above it is writable by group or others (mode %04o)",
-			      dir, walked, (unsigned)(st.st_mode & 07777));
+			      dir, walked, (unsigned)(st->st_mode & 07777));
 		return -1;
 	}
 	return 0;
@@ -76,18 +65,21 @@ static int check_ancestor(int fd, const char *dir, const char *walked, uid_t own
 
 /*
  * Open and check DIR by walking it from "/" one name at a time, each with
- * O_NOFOLLOW, so that what is checked is what is opened: every directory
- * on the way must pass check_ancestor (in a sticky directory only an
- * entry's owner may rename it, and the next directory down must be root's
- * again), DIR itself check_dir_fd. A symbolic link on the way is followed
- * only if root (or OWNER) owns it; with NOFOLLOW, DIR itself may not be
- * one. fd, -2 if missing and allowed, -1 with ERR.
+ * O_PATH | O_NOFOLLOW, so that what is checked is what is opened: every
+ * directory on the way must pass check_ancestor (in a sticky directory
+ * only an entry's owner may rename it, and the next directory down must be
+ * root's again), DIR itself check_dir_st. A symbolic link on the way is
+ * followed only if root (or OWNER) owns it; with NOFOLLOW, DIR itself may
+ * not be one. READABLE: a descriptor DIR can be listed through (else an
+ * O_PATH one, enough to open files in it). fd, -2 if missing and allowed,
+ * -1 with ERR.
  */
 static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofollow,
-		    struct amb_error *err)
+		    bool readable, struct amb_error *err)
 {
 	char path[4096], walked[4096] = "/", target[4096], next[4096];
 	char *p = path;
+	struct stat st;
 	int fd, links = 0;
 
 	if (dir[0] == '/') {
@@ -104,13 +96,16 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 			goto toolong;
 	}
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	/* ST is always the directory FD stands for */
 	for (;;) {
 		char *name, *rest;
-		struct stat st;
+		struct stat nst;
 		bool last;
 		int nfd;
 
@@ -127,9 +122,10 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 			p++;
 		last = *p == '\0';
 		/* the directory FD stands above NAME: it must be safe */
-		if (check_ancestor(fd, dir, walked, owner, err) != 0)
+		if (check_ancestor(&st, dir, walked, owner, err) != 0)
 			goto fail;
-		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		nfd = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
 			if (errno == ENOENT && may_be_missing) {
 				close(fd);
 				return -2;
@@ -137,20 +133,28 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
 			goto fail;
 		}
-		if (S_ISLNK(st.st_mode)) {
+		if (fstat(nfd, &nst) != 0) {
+			amb_error_set(err, "%s: cannot stat: %s", dir, strerror(errno));
+			close(nfd);
+			goto fail;
+		}
+		if (S_ISLNK(nst.st_mode)) {
 			ssize_t n;
 
 			if (last && nofollow) {
 				amb_error_set(err, "%s: is a symbolic link", dir);
+				close(nfd);
 				goto fail;
 			}
-			if (st.st_uid != 0 && st.st_uid != owner) {
+			if (nst.st_uid != 0 && nst.st_uid != owner) {
 				amb_error_set(err, "%s: symbolic link %s%s%s on the way is owned by uid %u, not %s",
 					      dir, walked, strcmp(walked, "/") ? "/" : "", name,
-					      (unsigned)st.st_uid, owner_name(owner));
+					      (unsigned)nst.st_uid, owner_name(owner));
+				close(nfd);
 				goto fail;
 			}
-			n = readlinkat(fd, name, target, sizeof(target) - 1);
+			n = readlinkat(nfd, "", target, sizeof(target) - 1);
+			close(nfd);
 			if (n <= 0 || ++links > MAX_LINKS) {
 				amb_error_set(err, "%s: cannot follow %s: %s", dir, name,
 					      n <= 0 ? strerror(errno) : "too many symbolic links");
@@ -167,21 +171,24 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 			if (target[0] == '/') {
 				close(fd);
 				fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-				if (fd < 0) {
+				if (fd < 0 || fstat(fd, &st) != 0) {
 					amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
+					if (fd >= 0)
+						close(fd);
 					return -1;
 				}
 				snprintf(walked, sizeof(walked), "/");
 			}
 			continue;
 		}
-		nfd = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
+		if (!S_ISDIR(nst.st_mode)) {
+			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(ENOTDIR));
+			close(nfd);
 			goto fail;
 		}
 		close(fd);
 		fd = nfd;
+		st = nst;
 		{
 			size_t w = strlen(walked);
 
@@ -190,8 +197,10 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 				walked[w] = '\0';
 		}
 	}
-	/* DIR itself: a real descriptor for reading it, and its own checks */
-	{
+	/* DIR itself: its own checks, and a descriptor to read it through when asked */
+	if (check_dir_st(&st, dir, owner, err) != 0)
+		goto fail;
+	if (readable) {
 		int rfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		close(fd);
@@ -199,12 +208,9 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 			amb_error_set(err, "%s: cannot open directory: %s", dir, strerror(errno));
 			return -1;
 		}
-		if (check_dir_fd(rfd, dir, owner, err) != 0) {
-			close(rfd);
-			return -1;
-		}
 		return rfd;
 	}
+	return fd;
 fail:
 	close(fd);
 	return -1;
@@ -342,7 +348,7 @@ int conf_parse_file(const char *path, uid_t owner, bool may_be_missing, bool *fo
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = '\0';
 	}
-	dfd = open_dir(dir, owner, may_be_missing, false, err);
+	dfd = open_dir(dir, owner, may_be_missing, false, false, err);
 	if (dfd == -2)
 		return 0;
 	if (dfd < 0)
@@ -442,7 +448,7 @@ fail:
 int conf_list_dropins(const char *dir, uid_t owner, bool may_be_missing,
 		      struct conf_names *out, struct amb_error *err)
 {
-	int dfd = open_dir(dir, owner, may_be_missing, true, err);
+	int dfd = open_dir(dir, owner, may_be_missing, true, true, err);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -474,7 +480,7 @@ int conf_load(const struct conf_source *src, conf_rule_fn fn, void *ctx,
 	}
 	if (src->dir == NULL)
 		return 0;
-	dfd = open_dir(src->dir, src->owner, src->dir_optional, true, err);
+	dfd = open_dir(src->dir, src->owner, src->dir_optional, true, true, err);
 	if (dfd == -2)
 		return 0;
 	if (dfd < 0)

@@ -36,6 +36,40 @@ static const char *shown(const char *tok, size_t len, char *buf, size_t buflen)
 	return buf;
 }
 
+/* TEXT holds only what capability lists are made of: letters, digits, '_' and ','. */
+static bool cap_list_bytes(const char *text)
+{
+	for (; *text; text++) {
+		char c = *text;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == ','))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A capability list TEXT that does not parse: WHY when it is made of what
+ * lists are made of; else what it looks like, without echoing it (a word
+ * of another file, such as a password hash, stays out of the log). -1.
+ */
+static int list_error(const char *text, const char *why, struct amb_error *err)
+{
+	char show[64];
+
+	if (cap_list_bytes(text))
+		amb_error_set(err, "%s", why);
+	else if (strpbrk(text, "^=!+") != NULL && strpbrk(text, ":$/") == NULL)
+		amb_error_set(err, "%s is libcap's capability.conf syntax: here a line names the "
+				   "capabilities alone (all become ambient); 'ambcaps import-pam-cap' "
+				   "converts a capability.conf", shown(text, strlen(text), show, sizeof(show)));
+	else
+		amb_error_set(err, "%s is not a capability list (is this the right file?)",
+			      shown(text, strlen(text), show, sizeof(show)));
+	return -1;
+}
+
 int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 		    struct amb_error *err)
 {
@@ -45,23 +79,12 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 
 	*mask = 0;
 	*none = false;
-	if (strcasecmp(text, "none") == 0) {
+	if ((text[0] == 'n' || text[0] == 'N') && strcasecmp(text, "none") == 0) {
 		*none = true;
 		return 0;
 	}
 	if (text[0] == '\0') {
 		amb_error_set(err, "empty capability list");
-		return -1;
-	}
-	if (strpbrk(text, "^=!+") != NULL && strpbrk(text, ":$/") == NULL) {
-		amb_error_set(err, "%s is libcap's capability.conf syntax: here a line names the "
-				   "capabilities alone (all become ambient); 'ambcaps import-pam-cap' "
-				   "converts a capability.conf", shown(text, strlen(text), show, sizeof(show)));
-		return -1;
-	}
-	if (text[strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,")]) {
-		amb_error_set(err, "%s is not a capability list (is this the right file?)",
-			      shown(text, strlen(text), show, sizeof(show)));
 		return -1;
 	}
 	for (;;) {
@@ -83,19 +106,17 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 			return -1;
 		}
 		if (len >= sizeof(name)) {
-			amb_error_set(err, "unknown capability '%.*s...'", 40, p);
-			return -1;
+			snprintf(why, sizeof(why), "unknown capability '%.40s...'", p);
+			return list_error(text, why, err);
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (strcasecmp(name, "none") == 0) {
+		if ((name[0] == 'n' || name[0] == 'N') && strcasecmp(name, "none") == 0) {
 			amb_error_set(err, "'none' cannot be combined with capabilities");
 			return -1;
 		}
-		if (caps_from_name(name, &bit, why, sizeof(why)) != 0) {
-			amb_error_set(err, "%s", why);
-			return -1;
-		}
+		if (caps_from_name(name, &bit, why, sizeof(why)) != 0)
+			return list_error(text, why, err);
 		m |= CAPMASK_BIT(bit);
 		if (comma == NULL)
 			break;
@@ -107,6 +128,8 @@ int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 
 #define TOK_COMMA 1u /* a word holds a ',' */
 #define TOK_COLON 2u /* a word holds a ':' */
+#define BYTE_SPACE 4u /* ends a word: space or tab */
+#define BYTE_CONTROL 8u /* any other byte below 0x20, and 0x7f: an error */
 
 /* Check one WHO token (FLAGS: TOK_* seen in it); 0, or -1 with ERR. */
 static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct amb_error *err)
@@ -199,6 +222,13 @@ int conf_parser_init(struct conf_parser *ps, const char *file, struct amb_error 
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->file = file;
+	/* one look per byte: most bytes are a part of a word and nothing more */
+	for (unsigned c = 0; c < 0x20; c++)
+		ps->kind[c] = BYTE_CONTROL;
+	ps->kind[0x7f] = BYTE_CONTROL;
+	ps->kind[' '] = ps->kind['\t'] = BYTE_SPACE;
+	ps->kind[','] = TOK_COMMA;
+	ps->kind[':'] = TOK_COLON;
 	/* a line of CONF_MAX_LINE bytes holds at most half as many words */
 	ps->who = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps->who));
 	ps->flags = malloc((CONF_MAX_LINE / 2 + 1) * sizeof(*ps->flags));
@@ -246,10 +276,15 @@ static int parse_line(struct conf_parser *ps, char *line, size_t len, conf_rule_
 		if (i == len || line[i] == '#')
 			break;
 		start = i;
-		for (; i < len && line[i] != ' ' && line[i] != '\t'; i++) {
+		for (; i < len; i++) {
 			unsigned char c = (unsigned char)line[i];
+			unsigned k = ps->kind[c];
 
-			if (c < 0x20 || c == 0x7f) {
+			if (k == 0)
+				continue;
+			if (k == BYTE_SPACE)
+				break;
+			if (k == BYTE_CONTROL) {
 				if (i > CONF_MAX_LINE)
 					return too_long(ps, err);
 				if (c == 0)
@@ -259,10 +294,7 @@ static int parse_line(struct conf_parser *ps, char *line, size_t len, conf_rule_
 						      ps->file, ps->line, c);
 				return -1;
 			}
-			if (c == ',')
-				flags |= TOK_COMMA;
-			else if (c == ':')
-				flags |= TOK_COLON;
+			flags |= k;
 		}
 		if (caps == NULL) {
 			caps = line + start;

@@ -13,6 +13,7 @@ struct conf_parser {
 	unsigned line;           /* lines seen so far */
 	struct conf_who *who;    /* room for a whole line's names */
 	unsigned *flags;
+	unsigned char kind[256]; /* what each byte is to a word: 0 a part of it, else BYTE_* */
 };
 
 int conf_parser_init(struct conf_parser *ps, const char *file, struct amb_error *err);

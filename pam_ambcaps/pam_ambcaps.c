@@ -121,7 +121,6 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 
 	memset(t, 0, sizeof(*t));
 	t->pamh = pamh;
-	program_identify(&t->prog);
 	if (args_parse(argc, argv, &t->args, &err) != 0) {
 		pam_syslog(pamh, LOG_ERR, "%s; nothing granted", err.msg);
 		return PAM_SERVICE_ERR;
@@ -179,6 +178,9 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 			   "their lines grant %s nothing; if they live in a directory, is it reachable?",
 			   t->user.nunknown, t->user.unknown_group, t->user.name);
 	t->grant = grant_total(&g, t->args.caps);
+	/* which program this is matters only for a grant (a few system calls) */
+	if (t->grant)
+		program_identify(&t->prog);
 	delivery_choose(t->args.apply, t->service, &t->prog, &t->choice);
 	if (t->args.debug) {
 		caps_format(t->grant, list, sizeof(list));

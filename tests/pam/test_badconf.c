@@ -81,6 +81,9 @@ static const struct bad cases[] = {
 	  "%s:1: (not shown: 95 bytes) is not followed by any user or group" },
 	{ "shadow_line_with_a_user", PLAIN, "root:$6$salt$hash:19700:0:99999:7::: alice\n", 0,
 	  "%s:1: (not shown: 36 bytes) is not a capability list (is this the right file?)" },
+	{ "long_shadow_line_with_a_user", PLAIN,
+	  "root:$y$j9T$Zq0LBIJ8pZsAGk0M0pNZ.1$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO:19700:0:99999:7::: alice\n", 0,
+	  "%s:1: (not shown: 95 bytes) is not a capability list (is this the right file?)" },
 	/* an old DES hash has no '$': the colons keep it out of the log */
 	{ "des_shadow_line", PLAIN, "root:abJnggxhB2Ycc:20228:0:99999:7:::\n", 0,
 	  "%s:1: (not shown: 37 bytes) is not followed by any user or group" },
