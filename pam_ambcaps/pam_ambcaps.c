@@ -272,7 +272,8 @@ static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail
 	}
 	if (t->grant == 0)
 		return PAM_IGNORE;
-	log_refused(t->pamh, "", t->user.name, &plan);
+	if (loud)
+		log_refused(t->pamh, "", t->user.name, &plan);
 	if (rc > 0 && t->args.strict) {
 		pam_syslog(t->pamh, LOG_ERR, "strict: nothing granted to %s", t->user.name);
 		return fail_code;
@@ -392,8 +393,9 @@ static int defer_grant(struct txn *t, int flags)
 	}
 	caps_format(t->grant, list, sizeof(list));
 	/* the user's process says "granted" when it is; until then this is only a plan */
-	pam_syslog(t->pamh, LOG_DEBUG, "granting %s to %s when the session starts (deferred)",
-		   list, t->user.name);
+	if (t->args.debug)
+		pam_syslog(t->pamh, LOG_DEBUG, "granting %s to %s when the session starts (deferred)",
+			   list, t->user.name);
 	notify(t, flags, "will have ambient capabilities", t->grant);
 	return PAM_SUCCESS;
 }

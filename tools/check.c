@@ -359,9 +359,12 @@ static int stack_args(void *ctx, const char *args, char *why, size_t len)
 	return 0;
 }
 
-static void stack_warning(void *ctx, const char *where, const char *msg)
+static void stack_warning(void *ctx, const char *where, const char *msg, bool note)
 {
-	warn(ctx, where, "%s", msg);
+	if (note)
+		fprintf(stderr, "%s: note: %s\n", where, msg);
+	else
+		warn(ctx, where, "%s", msg);
 }
 
 int cmd_check(int argc, char **argv)
@@ -450,7 +453,14 @@ int cmd_check(int argc, char **argv)
 		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
 				       NULL };
 
-		nservices = pamstack_check(dirs, stack_warning, &c, stack_args, NULL);
+		struct stat pst;
+
+		if (pamdir != NULL && (stat(pamdir, &pst) != 0 || !S_ISDIR(pst.st_mode))) {
+			fprintf(stderr, "%s: not a directory of PAM stacks\n", pamdir);
+			rc = EXIT_CONFIG;
+		} else {
+			nservices = pamstack_check(dirs, stack_warning, &c, stack_args, NULL);
+		}
 	}
 	free_seen(&c);
 	if (rc != 0) {

@@ -223,17 +223,36 @@ struct out {
 	size_t n, cap;
 };
 
+static void say_as(struct out *o, bool note, const char *where, const char *fmt, va_list ap);
+
 static void say(struct out *o, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void note(struct out *o, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void say(struct out *o, const char *where, const char *fmt, ...)
 {
-	char msg[1024], key[5300];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say_as(o, false, where, fmt, ap);
 	va_end(ap);
+}
+
+static void note(struct out *o, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_as(o, true, where, fmt, ap);
+	va_end(ap);
+}
+
+static void say_as(struct out *o, bool is_note, const char *where, const char *fmt, va_list ap)
+{
+	char msg[1024], key[5300];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	snprintf(key, sizeof(key), "%s: %s", where, msg);
 	for (size_t i = 0; i < o->n; i++)
 		if (strcmp(o->said[i], key) == 0)
@@ -249,7 +268,7 @@ static void say(struct out *o, const char *where, const char *fmt, ...)
 	}
 	if (o->n < o->cap && (o->said[o->n] = strdup(key)) != NULL)
 		o->n++;
-	o->warn(o->ctx, where, msg);
+	o->warn(o->ctx, where, msg, is_note);
 }
 
 static void check_service(const char *const *dirs, const char *service, struct out *o,
@@ -313,7 +332,7 @@ static void check_service(const char *const *dirs, const char *service, struct o
 			   "than the session's: the grant reaches the user only through pam_setcred; add "
 			   "'auth optional pam_ambcaps.so' after '@include common-auth'", service);
 	if ((auth || session) && strcmp(service, "systemd-user") == 0)
-		say(o, (session ? session : auth)->where,
+		note(o, (session ? session : auth)->where,
 		    "service systemd-user (user@.service): systemd sets the capabilities of the "
 		    "user's manager and its services from their units, so nothing pam_ambcaps grants "
 		    "reaches them; use AmbientCapabilities= in the units instead");

@@ -6,10 +6,14 @@
 #ifndef AMBCAPS_PAMSTACK_H
 #define AMBCAPS_PAMSTACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* Told of each problem: WHERE is "file:line", MSG one sentence with the fix. */
-typedef void (*pamstack_warn_fn)(void *ctx, const char *where, const char *msg);
+/*
+ * Told of each problem: WHERE is "file:line", MSG one sentence with the fix;
+ * NOTE: a fact to know rather than a mistake to mend (not a warning).
+ */
+typedef void (*pamstack_warn_fn)(void *ctx, const char *where, const char *msg, bool note);
 
 /* Asked about the arguments ARGS of each pam_ambcaps line: 0 usable, else WHY. */
 typedef int (*pamstack_args_fn)(void *ctx, const char *args, char *why, size_t len);

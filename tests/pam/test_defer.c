@@ -70,10 +70,14 @@ static void open_session_defers(void **state)
 	struct h_result r;
 
 	(void)state;
+	char opt[800];
+
 	for (const char *const *svc = services; *svc; svc++) {
 		h_reset_caps();
-		h_run(*svc, h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+		snprintf(opt, sizeof(opt), "%s debug", h_conf("cap_net_raw alice\n"));
+		h_run(*svc, opt, "alice", H_SESSION, 0, &r);
 		assert_int_equal(r.rc, PAM_SUCCESS);
+		/* the plan, with debug only: "granted" comes from the user's process */
 		assert_log_prio(&r, 7, "granting cap_net_raw to alice when the session starts (deferred)");
 		/* the opener (root) keeps the grant in I only; A waits for the user's process */
 		assert_int_equal(r.inh, NRAW);
@@ -82,6 +86,10 @@ static void open_session_defers(void **state)
 		assert_int_equal(keepcaps(), 0);
 		assert_int_equal(r.amb_after, 0);
 	}
+	h_reset_caps();
+	h_run("su", h_conf("cap_net_raw alice\n"), "alice", H_SESSION, 0, &r);
+	assert_false(h_has_log(&r, -1, "granting"));
+	assert_false(h_has_log(&r, -1, "granted")); /* the opener grants nothing to the user itself */
 }
 
 static void setcred_sets_inheritable_only(void **state)

@@ -7,6 +7,7 @@ if [ -z "${AMBCAPS_TEST_DIR:-}" ]; then
 fi
 set -u
 D=$AMBCAPS_TEST_DIR
+mkdir -p "$D/nopam.d"
 AMBCAPS="${AMBCAPS_BUILDDIR:-.}/tools/ambcaps"
 n=0; failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -63,7 +64,7 @@ printf 'cap_net_bind_service alice\n' > "$D/tmp/candidate.conf"
 expect "check: a candidate in a sticky world-writable directory (as config management writes one)" 0 "usable" -- "$AMBCAPS" check "$D/tmp/candidate.conf"
 printf 'cap_bogus alice\n' > "$D/tmp/bad.conf"
 expect "check: a broken candidate there is refused for its content" 1 "$D/tmp/bad.conf:1: unknown capability 'cap_bogus'" -- "$AMBCAPS" check "$D/tmp/bad.conf"
-expect "check --confdir: a missing directory is fine, as for the module" 0 "usable" -- "$AMBCAPS" check --confdir "$D/nosuch.d" --pamdir /dev/null --pam-cap /dev/null
+expect "check --confdir: a missing directory is fine, as for the module" 0 "usable" -- "$AMBCAPS" check --confdir "$D/nosuch.d" --pamdir "$D/nopam.d" --pam-cap /dev/null
 U="$D/etc/unreadable.conf"
 printf 'cap_net_raw alice\n' > "$U"; chmod 0000 "$U"
 if command -v capsh >/dev/null; then
@@ -143,7 +144,7 @@ stack "sshd with the session line only" "^$S/sshd:2: warning: service sshd switc
 stack "the auth line before pam_cap's" "^$S/sudo:1: warning: service sudo: pam_cap \\($S/common-auth:4\\) comes after pam_ambcaps"
 stack "twice in one stack" "^$S/login:2: warning: service login runs pam_ambcaps twice in its session stack \\(also at $S/login:1\\)"
 stack "required, once for every stack that includes it" "^$S/common-session:2: warning: 'required pam_ambcaps.so': a broken configuration"
-stack "systemd-user: nothing reaches the user's manager" "^$S/systemd-user:1: warning: service systemd-user .* AmbientCapabilities="
+stack "systemd-user: nothing reaches the user's manager (a note, not a warning)" "^$S/systemd-user:1: note: service systemd-user .* AmbientCapabilities="
 stack "the services that run it are counted" "^ambcaps check: 7 PAM service\\(s\\) run pam_ambcaps"
 n=$((n + 1))
 if [ "$(printf '%s\n' "$out" | grep -c 'common-session:2: warning')" = 1 ] && ! printf '%s\n' "$out" | grep -q "$S/cron:"; then
@@ -151,6 +152,7 @@ if [ "$(printf '%s\n' "$out" | grep -c 'common-session:2: warning')" = 1 ] && ! 
 else
 	failed=$((failed + 1)); echo "not ok $n - check --pamdir: one warning per line, none for the recipe's own stack"; printf '%s\n' "$out" | sed 's/^/# /'
 fi
+expect "check --pamdir: a directory that is not there is an error" 1 "$D/nosuch-pam.d: not a directory of PAM stacks" -- "$AMBCAPS" check --pamdir "$D/nosuch-pam.d" --pam-cap /dev/null "$G"
 expect "check --pamdir --strict: stack warnings fail" 1 "warning" -- "$AMBCAPS" check --strict --pamdir "$S" --pam-cap /dev/null "$G"
 # what libpam reads, check reads: a line continued with a backslash, the module's own arguments
 S2="$D/pam2.d"
@@ -172,7 +174,7 @@ if [ "$rc" != 124 ]; then echo "ok $n - check --pamdir: an include loop costs no
 mkdir -m 0755 "$D/ro.d"
 printf 'cap_net_bind_service alice\n' > "$D/ro.d/10-web.conf"
 chmod 0600 "$D/ro.d/10-web.conf"
-expect "check: a drop-in only root can read is a warning (ambcaps-exec reads it as the user)" 0 "$D/ro.d/10-web.conf: warning: not readable by others \(mode 0600\): ambcaps-exec reads it as the user" -- "$AMBCAPS" check --confdir "$D/ro.d" --pamdir /dev/null --pam-cap /dev/null
+expect "check: a drop-in only root can read is a warning (ambcaps-exec reads it as the user)" 0 "$D/ro.d/10-web.conf: warning: not readable by others \(mode 0600\): ambcaps-exec reads it as the user" -- "$AMBCAPS" check --confdir "$D/ro.d" --pamdir "$D/nopam.d" --pam-cap /dev/null
 expect "check --pam-cap: a missing file named is an error" 1 "$D/nosuch-capability.conf: cannot open: No such file or directory" -- "$AMBCAPS" check --pam-cap "$D/nosuch-capability.conf" "$G"
 printf 'cap_sys_time,cap_net_raw alice\n' > "$D/etc/time.conf"
 expect "show: a capability outside the bounding set says it cannot be granted here" 0 "cap_sys_time .*not in this machine's bounding set: cannot be granted here" -- capsh --drop=cap_sys_time -- -c "'$AMBCAPS' show alice --conf '$D/etc/time.conf'"
