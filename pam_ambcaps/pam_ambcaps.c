@@ -13,8 +13,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#define PAM_SM_AUTH
-#define PAM_SM_SESSION
 #include <security/pam_modules.h>
 #include <security/pam_ext.h>
 
@@ -94,6 +92,8 @@ static const char *printable(const char *name, char *buf, size_t len)
 
 static void free_data(pam_handle_t *pamh, void *data, int status)
 {
+	(void)pamh;
+	(void)status;
 	free(data);
 }
 
@@ -628,22 +628,29 @@ static int setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	return rc;
 }
 
-PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	return open_session(pamh, flags, argc, argv);
 }
 
-PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
+	(void)flags;
+	(void)argc;
+	(void)argv;
 	return close_session(pamh);
 }
 
-PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	return setcred(pamh, flags, argc, argv);
 }
 
-PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return PAM_IGNORE;
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_IGNORE; /* here so that the module can stand in an auth stack, for setcred */
 }

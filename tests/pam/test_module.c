@@ -445,6 +445,29 @@ static void setcred_undone_is_noticed(void **state)
 	pam_end(pamh, PAM_SUCCESS);
 }
 
+/* open_session twice in one transaction (apply=now): the second changes nothing, close restores */
+static void open_session_twice_now(void **state)
+{
+	struct pam_conv c = { h_conv, NULL };
+	pam_handle_t *pamh;
+	const char *dir;
+
+	(void)state;
+	h_raise(CAP_SYS_ADMIN);
+	dir = h_service("svc", conf("cap_net_raw alice\n"), H_SESSION);
+	assert_int_equal(pam_start_confdir("svc", "alice", &c, dir, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(h_self_mask("CapAmb"), NRAW);
+	assert_int_equal(pam_open_session(pamh, 0), PAM_SUCCESS);
+	assert_int_equal(h_self_mask("CapInh"), NRAW);
+	assert_int_equal(h_self_mask("CapAmb"), NRAW);
+	assert_int_equal(pam_close_session(pamh, 0), PAM_SUCCESS);
+	/* what the first open found, not what the second did */
+	assert_int_equal(h_self_mask("CapInh"), SADM);
+	assert_int_equal(h_self_mask("CapAmb"), SADM);
+	pam_end(pamh, PAM_SUCCESS);
+}
+
 /* a capability this kernel lacks: the configuration stays valid, that one capability is refused */
 static void capability_this_kernel_lacks(void **state)
 {
@@ -645,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup(sticky_ancestor_is_accepted, setup),
 		cmocka_unit_test_setup(setcred_undone_is_noticed, setup),
 		cmocka_unit_test_setup(capability_this_kernel_lacks, setup),
+		cmocka_unit_test_setup(open_session_twice_now, setup),
 		cmocka_unit_test_setup(outside_bounding_set, setup),
 		cmocka_unit_test_setup(no_ambient_raise_securebit, setup),
 		cmocka_unit_test_setup(not_permitted, setup),

@@ -38,6 +38,13 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 diag() { sed 's/^/# /'; }
 done_testing() { echo "1..$tap_n"; [ "$tap_failed" = 0 ]; }
 
+# precondition WHAT COMMAND...: the world the test needs, not a result: said as
+# a comment when it holds, the whole test stops (Bail out!) when it does not
+precondition() {
+	what=$1; shift
+	if "$@"; then echo "# precondition: $what"; else echo "Bail out! precondition failed: $what"; exit 1; fi
+}
+
 # check NAME EXPECTED ACTUAL
 check() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (expected '$2', got '$3')"; fi

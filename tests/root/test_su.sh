@@ -12,15 +12,9 @@ add_line su "session optional $MODULE $MODARGS"
 add_line runuser "session optional $MODULE $MODARGS"
 
 if [ "${AMBCAPS_WORLD:-stock}" = nopamcap ]; then
-	if grep -q 'pam_cap\.so' /etc/pam.d/common-auth; then
-		not_ok "the stacks have no pam_cap line"
-	else
-		ok "the stacks have no pam_cap line"
-	fi
-elif grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth; then
-	ok "the stacks include Debian's stock pam_cap line"
+	precondition "the stacks have no pam_cap line" sh -c "! grep -q 'pam_cap\.so' /etc/pam.d/common-auth"
 else
-	not_ok "the stacks include Debian's stock pam_cap line (libpam-cap missing?)"
+	precondition "the stacks include Debian's stock pam_cap line" grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth
 fi
 
 shell_caps() { # USER [how...]: the caps of the user's shell

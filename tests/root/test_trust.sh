@@ -194,14 +194,10 @@ run_world() {
 	fi
 }
 
-if grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth; then
-	ok "the stacks include Debian's stock pam_cap line"
-else
-	not_ok "the stacks include Debian's stock pam_cap line (libpam-cap missing?)"
-fi
+precondition "the stacks include Debian's stock pam_cap line" grep -q '^auth.*pam_cap\.so' /etc/pam.d/common-auth
 run_world "with pam_cap"
 
-if remove_pam_cap; then ok "pam_cap taken out of common-auth"; else not_ok "pam_cap taken out of common-auth"; fi
+precondition "pam_cap taken out of common-auth" remove_pam_cap
 run_world "without pam_cap"
 
 # g. conf= through a sticky directory (/tmp-like): a symbolic link a user put

@@ -359,9 +359,17 @@ static void file_checks(void **state)
 	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), -1);
 	put("owned.conf", "cap_net_raw alice\n", -1, 0644);
 	snprintf(path, sizeof(path), "%s/owned.conf", tmp);
-	/* the file is ours; ask for another owner */
+	/* the file is ours; ask for another owner: the directory says no first */
 	assert_int_equal(conf_parse_file(path, geteuid() + 1, false, NULL, count_rules, &n, &err), -1);
 	assert_non_null(strstr(err.msg, "directory is owned by uid"));
+	/* a file of someone else's in our own directory: the file's own owner check */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(conf_parse_file(path, 0, false, NULL, count_rules, &n, &err), -1);
+		if (strstr(err.msg, "owned.conf: owned by uid 65534, not root") == NULL)
+			fail_msg("expected the file's owner check, got \"%s\"", err.msg);
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
 	put("ro.conf", "cap_net_raw alice\n", -1, 0400);
 	snprintf(path, sizeof(path), "%s/ro.conf", tmp);
 	assert_int_equal(conf_parse_file(path, geteuid(), false, NULL, count_rules, &n, &err), 0);
@@ -392,6 +400,23 @@ static void dropin_order(void **state)
 	snprintf(dir, sizeof(dir), "%s/nodir", tmp);
 	assert_int_equal(conf_list_dropins(dir, geteuid(), true, &names, &err), 0);
 	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
+
+	/* the limit on drop-ins: at it, read; one over, refused (other entries do not count) */
+	snprintf(dir, sizeof(dir), "%s/many", tmp);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (unsigned i = 0; i < CONF_MAX_DROPINS; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "many/%05u.conf", i);
+		put(name, NULL, -1, 0644);
+	}
+	put("many/notes.txt", NULL, -1, 0644);
+	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), 1);
+	assert_int_equal(names.n, CONF_MAX_DROPINS);
+	conf_free_names(&names);
+	put("many/99999.conf", NULL, -1, 0644);
+	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
+	assert_non_null(strstr(err.msg, "more than 10000 drop-in files"));
 }
 
 static int stop_at_second(const struct conf_rule *rule, void *ctx)
