@@ -14,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/capability.h> /* capget, capset: glibc's, declared by libcap-dev's header */
+#include <linux/capability.h> /* the kernel's ABI: cap_user_header_t, _LINUX_CAPABILITY_VERSION_3 */
+
+/* glibc's wrappers of the system calls; only libcap's header declares them */
+int capget(cap_user_header_t header, cap_user_data_t data);
+int capset(cap_user_header_t header, const cap_user_data_t data);
 #include <sys/prctl.h>
 #include <linux/securebits.h>
 
