@@ -223,7 +223,8 @@ struct out {
 	size_t n, cap;
 };
 
-static void say_as(struct out *o, bool note, const char *where, const char *fmt, va_list ap);
+static void say_as(struct out *o, bool note, const char *where, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 static void say(struct out *o, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

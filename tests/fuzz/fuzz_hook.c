@@ -4,13 +4,16 @@
  * args_parse -> the configuration written to a root-owned private file and
  * read back through conf_load's safety checks -> grant_compute for that user
  * and groups -> the delivery choice -> the plan against a fuzzed capability
- * state. The grant may never exceed what the configuration and caps= name.
+ * state. The grant may never exceed what the configuration and caps= name,
+ * and must be what a deliberately naive reading of the text gives
+ * (reference_grant: lines, words, names and vetoes the simple way).
  *
- * Input: ARGV (words split by 0x01) 0x00 USER 0x00 GROUPS (split by 0x01)
- *        0x00 8 bytes of capability state 0x00 CONFIG
+ * Input: ARGV (words split by 0x01) 0x00 USER 0x00 SERVICE 0x01 GROUPS
+ *        (split by 0x01) 0x00 8 bytes of capability state 0x00 CONFIG
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +80,60 @@ static int collect(const struct conf_rule *rule, void *ctx)
 	return 0;
 }
 
+/*
+ * The grant of USER (member of G) in TEXT, read the naive way: split at
+ * '\n', drop a final '\r', words at spaces and tabs, a word starting with
+ * '#' ends the line; the first word's capabilities (the module's own
+ * conf_parse_caps: names are tested elsewhere), then names, @groups or '*'.
+ * Only called for a configuration the module accepted.
+ */
+static capmask_t reference_grant(const char *text, size_t len, const char *user,
+				 const struct groups *g, capmask_t extra)
+{
+	char *copy = malloc(len + 1), *line, *save = NULL;
+	capmask_t caps = 0;
+	bool veto = false;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	/* the module accepted the text, so a NUL can only stand in a comment: keep the C strings whole */
+	for (size_t i = 0; i < len; i++)
+		if (copy[i] == '\0')
+			copy[i] = 'x';
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *w, *wsave = NULL, *first = NULL;
+		capmask_t m = 0;
+		bool none = false, match = false;
+		struct amb_error err;
+		size_t n = strlen(line);
+
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		for (w = strtok_r(line, " \t", &wsave); w && w[0] != '#'; w = strtok_r(NULL, " \t", &wsave)) {
+			if (first == NULL) {
+				first = w;
+				if (conf_parse_caps(w, &m, &none, &err) != 0)
+					abort(); /* the module accepted this line */
+				continue;
+			}
+			if (strcmp(w, "*") == 0 || strcmp(w, user) == 0)
+				match = true;
+			else if (w[0] == '@' && in_group((void *)g, w + 1) == 1)
+				match = true;
+		}
+		if (!match)
+			continue;
+		if (none)
+			veto = true;
+		else
+			caps |= m;
+	}
+	free(copy);
+	return veto ? 0 : caps | extra;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 2), *part[5] = { 0 }, *argvbuf[16], *gbuf[64];
@@ -94,6 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct program prog;
 	struct caps_state st;
 	struct caps_plan plan;
+	const char *service;
 	FILE *f;
 
 	if (buf == NULL)
@@ -123,9 +181,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[i] = argvbuf[i];
 	if (args_parse((int)argc, argv, &a, &err) != 0)
 		goto out;
+	/* the first word of the part is the PAM service, the rest the user's groups */
 	ngroups = split(part[2], part[2] + strlen(part[2]), '\x01', gbuf, 64);
-	g.names = gbuf;
-	g.n = ngroups;
+	service = ngroups ? gbuf[0] : "";
+	g.names = ngroups ? gbuf + 1 : gbuf;
+	g.n = ngroups ? ngroups - 1 : 0;
 	if (part[1][0] == '\0')
 		goto out;
 	match_user_init(&u, part[1], in_group, &g);
@@ -148,10 +208,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conf_load(&src, collect, NULL, NULL, &err);
 		if (total & ~named_caps)
 			abort(); /* never more than the file and caps= say */
+		if (total != reference_grant(p, (size_t)(end - p), part[1], &g, a.caps))
+			abort(); /* the naive reading agrees */
 		memset(&prog, 0, sizeof(prog));
 		prog.kind = (enum program_kind)((unsigned char)part[3][0] % 5);
 		prog.threaded = ((unsigned char)part[3][0] & 4) != 0;
-		delivery_choose(a.apply, part[1], &prog, &choice);
+		delivery_choose(a.apply, service, &prog, &choice);
 		if (choice.mode == APPLY_DEFER &&
 		    (prog.kind == PROGRAM_OTHER || prog.kind == PROGRAM_SYSTEMD || prog.threaded))
 			abort(); /* the deferred path only in su, runuser, login, single-threaded */
