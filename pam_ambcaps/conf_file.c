@@ -63,6 +63,20 @@ static int check_ancestor(const struct stat *st, const char *dir, const char *wa
 
 #define MAX_LINKS 32
 
+/* "/" as the walk starts from it: an O_PATH descriptor and its stat (ST), or -1 with ERR. */
+static int open_root(const char *dir, struct stat *st, struct amb_error *err)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, st) != 0) {
+		amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /*
  * Open and check DIR by walking it from "/" one name at a time, each with
  * O_PATH | O_NOFOLLOW, so that what is checked is what is opened: every
@@ -95,13 +109,9 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 		if (snprintf(path, sizeof(path), "%s/%s", cwd, dir) >= (int)sizeof(path))
 			goto toolong;
 	}
-	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = open_root(dir, &st, err);
+	if (fd < 0)
 		return -1;
-	}
 	/* ST is always the directory FD stands for */
 	for (;;) {
 		char *name, *rest;
@@ -170,13 +180,9 @@ static int open_dir(const char *dir, uid_t owner, bool may_be_missing, bool nofo
 			p = path;
 			if (target[0] == '/') {
 				close(fd);
-				fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-				if (fd < 0 || fstat(fd, &st) != 0) {
-					amb_error_set(err, "%s: cannot open /: %s", dir, strerror(errno));
-					if (fd >= 0)
-						close(fd);
+				fd = open_root(dir, &st, err);
+				if (fd < 0)
 					return -1;
-				}
 				snprintf(walked, sizeof(walked), "/");
 			}
 			continue;

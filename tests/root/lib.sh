@@ -267,3 +267,29 @@ remove_pam_cap() {
 	cat "$f.new" > "$f" && rm -f "$f.new"
 	! grep -q 'pam_cap\.so' "$f"
 }
+
+# cached_root NAME: the Debian 12 root the system levels share, built once by
+# tests/system/mkroot.sh (under the checkout's _build/, or AMBCAPS_SYSROOT);
+# sets sysroot, and W, this test's own work directory in the build tree.
+# A root that cannot be built here skips the test, with mkroot.sh's reason.
+cached_root() {
+	top=$(git -C "$srcdir" rev-parse --show-toplevel 2>/dev/null) || top=$srcdir
+	top=$(cd "$top" && pwd -P)
+	case "$(cd "$builddir" && pwd -P)" in
+	"$top"/_build/*) sysroot="$top/_build/sysroot" ;;
+	*) sysroot="$builddir/sysroot" ;;
+	esac
+	sysroot=${AMBCAPS_SYSROOT:-$sysroot}
+	W="$builddir/tests/system/$1"
+	rm -rf "$W"
+	mkdir -p "$W"
+	t0=$(date +%s)
+	sh "$srcdir/tests/system/mkroot.sh" "$sysroot" 2> "$W/mkroot.err"
+	case $? in
+	0) ;;
+	77) skip_all "$(tail -n 1 "$W/mkroot.err" | sed 's/^mkroot.sh: //')" ;;
+	*) echo "Bail out! tests/system/mkroot.sh $sysroot failed"; diag < "$W/mkroot.err"; exit 1 ;;
+	esac
+	diag < "$W/mkroot.err"
+	echo "# Debian 12 root: $sysroot ($(( $(date +%s) - t0 ))s)"
+}

@@ -36,26 +36,7 @@ if [ -z "${AMBCAPS_DEB_INNER:-}" ]; then
 	unshare --mount --pid --net --fork --mount-proc --propagation private true 2>/dev/null ||
 		skip_all "cannot create mount, PID and network namespaces here"
 
-	# one cached root for every build under the checkout's _build/
-	top=$(cd "$srcdir" && pwd -P)
-	case "$(cd "$builddir" && pwd -P)" in
-	"$top"/_build/*) sysroot="$top/_build/sysroot" ;;
-	*) sysroot="$builddir/sysroot" ;;
-	esac
-	sysroot=${AMBCAPS_SYSROOT:-$sysroot}
-	W="$builddir/tests/system/deb"
-	rm -rf "$W"
-	mkdir -p "$W"
-	t0=$(date +%s)
-	sh "$srcdir/tests/system/mkroot.sh" "$sysroot" 2> "$W/mkroot.err"
-	rc=$?
-	case $rc in
-	0) ;;
-	77) skip_all "$(tail -n 1 "$W/mkroot.err" | sed 's/^mkroot.sh: //')" ;;
-	*) echo "Bail out! tests/system/mkroot.sh $sysroot failed"; diag < "$W/mkroot.err"; exit 1 ;;
-	esac
-	diag < "$W/mkroot.err"
-	echo "# Debian 12 root: $sysroot ($(( $(date +%s) - t0 ))s)"
+	cached_root deb
 
 	# the rest in private mount, PID and network namespaces: every mount and
 	# process of the test goes with them

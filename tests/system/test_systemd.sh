@@ -44,27 +44,7 @@ if [ -z "${AMBCAPS_SYSTEMD_INNER:-}" ]; then
 	unshare --mount --pid --fork --mount-proc --propagation private true 2>/dev/null ||
 		skip_all "cannot create mount and PID namespaces here"
 
-	# one cached root for every build under the checkout's _build/ (test_deb.sh's)
-	top=$(git -C "$srcdir" rev-parse --show-toplevel 2>/dev/null) || top=$srcdir
-	top=$(cd "$top" && pwd -P)
-	case "$(cd "$builddir" && pwd -P)" in
-	"$top"/_build/*) sysroot="$top/_build/sysroot" ;;
-	*) sysroot="$builddir/sysroot" ;;
-	esac
-	sysroot=${AMBCAPS_SYSROOT:-$sysroot}
-	W="$builddir/tests/system/systemd"
-	rm -rf "$W"
-	mkdir -p "$W"
-	t0=$(date +%s)
-	sh "$srcdir/tests/system/mkroot.sh" "$sysroot" 2> "$W/mkroot.err"
-	rc=$?
-	case $rc in
-	0) ;;
-	77) skip_all "$(tail -n 1 "$W/mkroot.err" | sed 's/^mkroot.sh: //')" ;;
-	*) echo "Bail out! tests/system/mkroot.sh $sysroot failed"; diag < "$W/mkroot.err"; exit 1 ;;
-	esac
-	diag < "$W/mkroot.err"
-	echo "# Debian 12 root: $sysroot ($(( $(date +%s) - t0 ))s)"
+	cached_root systemd
 	# the root is this run's lower layer: mkroot.sh rebuilds it (holding
 	# the lock exclusively) only after this run is done with it
 	if [ -e "$sysroot.lock" ]; then exec 8< "$sysroot.lock"; flock -s 8; fi
