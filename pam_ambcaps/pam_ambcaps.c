@@ -32,7 +32,6 @@
 struct cred_mark {
 	pid_t pid;
 	capmask_t set;
-	bool said;
 };
 
 /* What open_session changed, for close_session to undo. */
@@ -149,8 +148,7 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 		return code_of(err.kind, PAM_SERVICE_ERR);
 	}
 	args_conf_source(&t->args, &src);
-	match_user_init(&mu, t->user.name, user_in_group, &t->user);
-	mu.resolve = user_groups_member;
+	user_matcher(&t->user, &mu);
 	memset(&q, 0, sizeof(q));
 	q.src = &src;
 	q.user = &mu;
@@ -204,13 +202,6 @@ static void notify(struct txn *t, int flags, const char *how, capmask_t caps)
 }
 
 /*
- * I (and with AMBIENT, A) in this process. For a non-root target I becomes
- * exactly the grant, empty when there is none: bits put there by anyone
- * else (root's own, a container's PID 1, pam_cap, the previous user) never
- * reach this user. LOUD: log what was granted. PAM_SUCCESS (PAM_IGNORE when
- * the grant is empty), or FAIL_CODE.
- */
-/*
  * True the first time KEY is asked in this process for this transaction:
  * setcred and open_session (sshd, cron and sudo call both, sshd in two
  * processes) each say a thing once per process, not once per hook.
@@ -247,6 +238,13 @@ static bool root_target(const struct txn *t)
 	return t->resolved && t->user.uid == 0;
 }
 
+/*
+ * I (and with AMBIENT, A) in this process. For a non-root target I becomes
+ * exactly the grant, empty when there is none: bits put there by anyone
+ * else (root's own, a container's PID 1, pam_cap, the previous user) never
+ * reach this user. LOUD: log what was granted. PAM_SUCCESS (PAM_IGNORE when
+ * the grant is empty), or FAIL_CODE.
+ */
 static int apply_now(struct txn *t, int flags, bool ambient, bool loud, int fail_code,
 		     capmask_t *before_i, capmask_t *before_a)
 {
@@ -460,15 +458,15 @@ static void log_choice(struct txn *t)
 static void notice_cleared(pam_handle_t *pamh, const char *user)
 {
 	const void *data = NULL;
-	struct cred_mark *m;
+	const struct cred_mark *m;
 	char list[1024];
 
 	if (pam_get_data(pamh, DATA_CRED, &data) != PAM_SUCCESS || data == NULL)
 		return;
-	m = (struct cred_mark *)data;
-	if (m->said || m->pid != getpid() || (caps_inheritable() & m->set) == m->set)
+	m = data;
+	if (m->pid != getpid() || (caps_inheritable() & m->set) == m->set ||
+	    !first_time(pamh, "pam_ambcaps_said_cleared"))
 		return;
-	m->said = true;
 	caps_format(m->set & ~caps_inheritable(), list, sizeof(list));
 	pam_syslog(pamh, LOG_WARNING,
 		   "the inheritable set setcred gave %s (%s) was emptied before the session opened: "
@@ -500,13 +498,19 @@ static void mark_cred(pam_handle_t *pamh, capmask_t set)
 		free(m);
 }
 
-/* An earlier line of this stack deferred a grant in this process: this line's answer replaces it. */
-static void cancel_defer(pam_handle_t *pamh)
+/* A grant of this transaction is deferred, and this is the process that deferred it (set KEEPCAPS). */
+static bool deferred_here(pam_handle_t *pamh)
 {
 	const void *data = NULL;
 
-	if (pam_get_data(pamh, DATA_DEFER, &data) != PAM_SUCCESS || data == NULL ||
-	    ((const struct deferred *)data)->opener != getpid())
+	return pam_get_data(pamh, DATA_DEFER, &data) == PAM_SUCCESS && data != NULL &&
+	       ((const struct deferred *)data)->opener == getpid();
+}
+
+/* An earlier line of this stack deferred a grant in this process: this line's answer replaces it. */
+static void cancel_defer(pam_handle_t *pamh)
+{
+	if (!deferred_here(pamh))
 		return;
 	pam_set_data(pamh, DATA_DEFER, NULL, NULL);
 	caps_set_keepcaps(false, NULL);
@@ -570,10 +574,7 @@ out:
 /* In the process that deferred a grant, KEEPCAPS ends with the session or the credentials. */
 static void end_defer_here(pam_handle_t *pamh)
 {
-	const void *data = NULL;
-
-	if (pam_get_data(pamh, DATA_DEFER, &data) == PAM_SUCCESS && data != NULL &&
-	    ((const struct deferred *)data)->opener == getpid())
+	if (deferred_here(pamh))
 		caps_set_keepcaps(false, NULL);
 }
 

@@ -264,3 +264,9 @@ void user_free(struct amb_user *u)
 	free(u->name);
 	memset(u, 0, sizeof(*u));
 }
+
+void user_matcher(struct amb_user *u, struct match_user *mu)
+{
+	match_user_init(mu, u->name, user_in_group, u);
+	mu->resolve = user_groups_member;
+}

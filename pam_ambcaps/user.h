@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include "common.h"
+#include "match.h"
 
 #define USER_MAX_NAME 256
 /* up to this many group names are always looked up by name */
@@ -43,6 +44,9 @@ int user_groups_member(void *u, const char *const *names, size_t n, unsigned cha
 
 /* match_user callback for one group (CTX is the struct amb_user). */
 int user_in_group(void *ctx, const char *group);
+
+/* MU asks U's groups through NSS, one at a time or all at once. */
+void user_matcher(struct amb_user *u, struct match_user *mu);
 
 void user_free(struct amb_user *u);
 

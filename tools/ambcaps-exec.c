@@ -155,8 +155,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 			amb_error_set(err, "user %s is unknown to NSS", pw.pw_name);
 		return -1;
 	}
-	match_user_init(&mu, u.name, user_in_group, &u);
-	mu.resolve = user_groups_member;
+	user_matcher(&u, &mu);
 	memset(&q, 0, sizeof(q));
 	q.src = &src;
 	q.user = &mu;

@@ -361,8 +361,7 @@ static int ambcaps_result(struct state *s, const char *text, size_t len, size_t 
 		return -1;
 	memcpy(buf, text, len);
 	memset(&v, 0, sizeof(v));
-	match_user_init(&v.mu, s->users[u].name, user_in_group, &s->users[u]);
-	v.mu.resolve = user_groups_member;
+	user_matcher(&s->users[u], &v.mu);
 	rc = conf_parse_buffer("the converted file", buf, len, verify_rule, &v, &err);
 	free(buf);
 	if (rc != 0) {

@@ -174,8 +174,7 @@ int cmd_show(int argc, char **argv)
 	}
 	memset(&s, 0, sizeof(s));
 	args_conf_source(&a, &src);
-	match_user_init(&mu, u.name, user_in_group, &u);
-	mu.resolve = user_groups_member;
+	user_matcher(&u, &mu);
 	s.user = &mu;
 	q.src = &src;
 	q.user = &mu;
