@@ -7,6 +7,7 @@
 #include "config.h"
 #include "grant.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ struct fold_ctx {
 	struct grant *g;
 	/* interned group names: open addressing, SLOTS a power of two */
 	char **names;
-	size_t nnames, capnames, *slot, slots;
+	unsigned char *veto; /* veto[k]: a 'none' line names names[k] */
+	size_t nnames, capnames, capveto, *slot, slots;
 	size_t *refs, nrefs, caprefs;
 	struct pending *pend;
 	size_t npend, cappend;
@@ -79,7 +81,8 @@ static size_t intern(struct fold_ctx *fc, const char *name, size_t len)
 		free(fc->slot);
 		fc->slot = ns;
 		fc->slots = nslots;
-		if (!grow((void **)&fc->names, &fc->capnames, nslots / 2 + 1, sizeof(char *)))
+		if (!grow((void **)&fc->names, &fc->capnames, nslots / 2 + 1, sizeof(char *)) ||
+		    !grow((void **)&fc->veto, &fc->capveto, nslots / 2 + 1, 1))
 			return SIZE_MAX;
 	}
 	i = hash(name, len) & (fc->slots - 1);
@@ -93,6 +96,7 @@ static size_t intern(struct fold_ctx *fc, const char *name, size_t len)
 	fc->names[fc->nnames] = strndup(name, len);
 	if (fc->names[fc->nnames] == NULL)
 		return SIZE_MAX;
+	fc->veto[fc->nnames] = 0;
 	fc->slot[i] = fc->nnames;
 	return fc->nnames++;
 }
@@ -140,6 +144,8 @@ static void defer_rule(struct fold_ctx *fc, const struct conf_rule *rule)
 			fc->oom = true;
 			return;
 		}
+		if (rule->none)
+			fc->veto[k] = 1;
 		fc->refs[fc->nrefs++] = k;
 		p->n++;
 	}
@@ -173,21 +179,23 @@ static int fold_pending(struct fold_ctx *fc)
 	if (member == NULL)
 		return -1;
 	if (fc->nnames && u->resolve) {
-		resolved = u->resolve(u->ctx, (const char *const *)fc->names, fc->nnames, member);
+		resolved = u->resolve(u->ctx, (const char *const *)fc->names, fc->veto, fc->nnames,
+				      member);
 	} else {
 		for (size_t k = 0; k < fc->nnames && resolved == 0; k++) {
 			int r = u->in_group ? u->in_group(u->ctx, fc->names[k]) : 0;
 
-			if (r < 0)
+			if (r == MATCH_ERROR)
 				resolved = -1;
 			else
-				member[k] = (unsigned char)r;
+				member[k] = r == MATCH_UNKNOWN ? 2 : (unsigned char)r;
 		}
 	}
 	for (size_t i = 0; i < fc->npend; i++) {
 		const struct pending *p = &fc->pend[i];
 		struct conf_rule rule;
 		int matched = 0;
+		const char *unknown = NULL;
 
 		if (!grow((void **)&who, &capwho, p->n, sizeof(*who))) {
 			free(member);
@@ -199,11 +207,18 @@ static int fold_pending(struct fold_ctx *fc)
 			who[k].kind = WHO_GROUP;
 			who[k].name = name;
 			who[k].len = strlen(name);
-			if (member[fc->refs[p->first + k]])
+			if (member[fc->refs[p->first + k]] == 1)
 				matched = 1;
+			else if (member[fc->refs[p->first + k]] == 2 && unknown == NULL)
+				unknown = name;
 		}
 		if (resolved < 0)
-			matched = -1;
+			matched = MATCH_ERROR;
+		else if (matched == 0 && unknown)
+			matched = MATCH_UNKNOWN;
+		if (matched == MATCH_UNKNOWN && p->none && fc->g->unknown_where[0] == '\0')
+			snprintf(fc->g->unknown_where, sizeof(fc->g->unknown_where), "%s:%u: group '%s'",
+				 fc->files[p->file], p->line, unknown);
 		memset(&rule, 0, sizeof(rule));
 		rule.caps = p->caps;
 		rule.none = p->none;
@@ -227,6 +242,7 @@ static void free_ctx(struct fold_ctx *fc)
 	for (size_t k = 0; k < fc->nfiles; k++)
 		free(fc->files[k]);
 	free(fc->names);
+	free(fc->veto);
 	free(fc->slot);
 	free(fc->refs);
 	free(fc->pend);
@@ -263,7 +279,7 @@ int grant_compute(const struct grant_query *q, struct grant *g, unsigned *nfiles
 
 void grant_fold(struct grant *g, const struct conf_rule *rule, int matched)
 {
-	if (matched < 0)
+	if (matched == MATCH_ERROR)
 		g->unresolved = true;
 	if (matched == 0 || (matched < 0 && !rule->none))
 		return;

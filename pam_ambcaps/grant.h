@@ -8,12 +8,16 @@
 struct grant {
 	capmask_t caps;     /* union of matching lines (file only) */
 	bool veto;          /* a matching 'none' line */
-	bool unresolved;    /* some @group could not be resolved */
+	bool unresolved;    /* some @group could not be resolved (NSS error) */
+	/* "file:line: group 'name'" of the first 'none' line whose group NSS does
+	 * not know (it vetoes), or "" */
+	char unknown_where[256];
 	unsigned matched;   /* matching lines */
 };
 
-/* Fold one rule into G given match_rule's answer. An unresolvable group on a
- * 'none' line vetoes (fail closed); on a grant line it grants nothing. */
+/* Fold one rule into G given match_rule's answer. A group NSS could not
+ * resolve or does not know vetoes on a 'none' line (fail closed) and
+ * grants nothing on a grant line. */
 void grant_fold(struct grant *g, const struct conf_rule *rule, int matched);
 
 /* The final grant: file lines plus EXTRA (caps=), or nothing if vetoed. */

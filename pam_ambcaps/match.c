@@ -43,8 +43,8 @@ int match_rule(const struct conf_rule *rule, const struct match_user *u)
 		r = u->in_group(u->ctx, rule->who[i].name);
 		if (r == 1)
 			return 1;
-		if (r < 0)
-			result = -1;
+		if (r == MATCH_ERROR || (r == MATCH_UNKNOWN && result == 0))
+			result = r;
 	}
 	return result;
 }

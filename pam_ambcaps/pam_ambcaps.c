@@ -170,11 +170,12 @@ static int prepare(struct txn *t, pam_handle_t *pamh, int argc, const char **arg
 			   "groups of %s could not be resolved (%s): @group lines grant nothing%s",
 			   t->user.name, t->user.groups_err,
 			   g.veto ? ", and a 'none' line naming a group vetoes all" : "");
-	if (t->user.nunknown)
-		pam_syslog(pamh, LOG_NOTICE,
-			   "%zu group(s) named in the configuration unknown to NSS (first: '%s'): "
-			   "their lines grant %s nothing; if they live in a directory, is it reachable?",
-			   t->user.nunknown, t->user.unknown_group, t->user.name);
+	if (g.unknown_where[0])
+		pam_syslog(pamh, LOG_WARNING,
+			   "%s on a 'none' line is unknown to NSS: %s is vetoed (a veto that "
+			   "cannot be checked applies to everyone); if the group lives in a "
+			   "directory, is it reachable?",
+			   g.unknown_where, t->user.name);
 	t->grant = grant_total(&g, t->args.caps);
 	/* which program this is matters only for a grant (a few system calls) */
 	if (t->grant)

@@ -89,23 +89,6 @@ static int group_lookup(const char *name, gid_t gid, struct group *gr, char **bu
 	return (rc == 0 || rc == ENOENT || rc == ESRCH) ? 0 : -rc;
 }
 
-/* gid -> name; NULL if the group has no name (not an error). */
-static char *group_name(gid_t gid, char **buf, size_t *size, int *error)
-{
-	struct group gr;
-	int rc = group_lookup(NULL, gid, &gr, buf, size);
-	char *name;
-
-	if (rc < 0)
-		*error = -rc;
-	if (rc != 1)
-		return NULL;
-	name = strdup(gr.gr_name);
-	if (name == NULL)
-		*error = ENOMEM;
-	return name;
-}
-
 static int cmp_gid(const void *a, const void *b)
 {
 	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
@@ -151,8 +134,31 @@ static int load_gids(struct amb_user *u)
 	return 0;
 }
 
-/* Names of the user's groups (one getgrgid_r per group), once. */
-static int load_group_names(struct amb_user *u)
+/*
+ * The short, case-folded form of a group name, for finding candidates only:
+ * NSS providers may fold case (SSSD's case_sensitive = false, nslcd's
+ * ignorecase) or qualify names ("ops@example.com", "EXAMPLE\ops"). OUT gets
+ * the ASCII-lowercased part after the last '\' and before the next '@'.
+ */
+static char *short_key(const char *name)
+{
+	const char *s = strrchr(name, '\\');
+	size_t len;
+	char *key;
+
+	s = s ? s + 1 : name;
+	len = strcspn(s, "@");
+	key = malloc(len + 1);
+	if (key == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		key[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+	key[len] = '\0';
+	return key;
+}
+
+/* Short keys of the user's groups (one getgrgid_r per group), once, sorted. */
+static int load_group_keys(struct amb_user *u)
 {
 	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
 	char *buf;
@@ -169,10 +175,19 @@ static int load_group_names(struct amb_user *u)
 		return -1;
 	}
 	for (size_t i = 0; i < u->ngids && error == 0; i++) {
-		char *name = group_name(u->gids[i], &buf, &size, &error);
+		struct group gr;
+		int rc = group_lookup(NULL, u->gids[i], &gr, &buf, &size);
+		char *key;
 
-		if (name != NULL)
-			u->groups[u->ngroups++] = name;
+		if (rc < 0)
+			error = -rc;
+		if (rc != 1)
+			continue; /* a gid without a name is no error */
+		key = short_key(gr.gr_name);
+		if (key == NULL)
+			error = ENOMEM;
+		else
+			u->groups[u->ngroups++] = key;
 	}
 	free(buf);
 	if (error != 0) {
@@ -182,6 +197,19 @@ static int load_group_names(struct amb_user *u)
 	if (u->ngroups > 1)
 		qsort(u->groups, u->ngroups, sizeof(*u->groups), cmp_str);
 	return 0;
+}
+
+/* May NAME denote one of the user's groups? (Over-inclusive; never decides.) */
+static int candidate(struct amb_user *u, const char *name)
+{
+	char *key = short_key(name);
+	bool found;
+
+	if (key == NULL)
+		return -1;
+	found = bsearch(&key, u->groups, u->ngroups, sizeof(*u->groups), cmp_str) != NULL;
+	free(key);
+	return found;
 }
 
 /* gid of group NAME: 1 found, 0 no such group, -1 NSS error (errno set). */
@@ -199,59 +227,67 @@ static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
 	return rc;
 }
 
-int user_groups_member(void *ctx, const char *const *names, size_t n, unsigned char *member)
+/*
+ * One rule, by gid: the user is in group NAME when NSS's gid for NAME is one
+ * of the user's gids. Which names are asked of NSS is bounded by the user's
+ * groups: a grant line's name is looked up only when it may be one of the
+ * user's groups (the groups the login's initgroups has just brought into a
+ * caching provider's cache); a 'none' line's name is always looked up, so
+ * that a veto naming a group NSS does not know fails closed.
+ */
+int user_groups_member(void *ctx, const char *const *names, const unsigned char *veto, size_t n,
+		       unsigned char *member)
 {
 	struct amb_user *u = ctx;
+	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
+	char *buf = NULL;
+	int rc = 0;
 
 	memset(member, 0, n);
 	if (n == 0)
 		return 0;
 	if (load_gids(u) != 0)
 		return -1;
-	if (u->groups_done || (n > u->ngids && n > USER_NAME_LOOKUPS)) {
-		/* many names, fewer groups: name each of the user's groups */
-		if (load_group_names(u) != 0)
-			return -1;
-		for (size_t i = 0; i < n; i++)
-			member[i] = bsearch(&names[i], u->groups, u->ngroups, sizeof(*u->groups),
-					    cmp_str) != NULL;
-	} else {
-		/* few names: look each up (this also finds names NSS does not know) */
-		size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
-		char *buf = malloc(size);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		gid_t gid = 0;
+		int found = 1;
 
-		if (buf == NULL) {
-			set_groups_error(u, ENOMEM);
-			return -1;
+		if (!veto[i]) {
+			if (load_group_keys(u) != 0)
+				rc = -1;
+			else if ((found = candidate(u, names[i])) < 0)
+				rc = ENOMEM;
+			if (rc != 0 || found == 0)
+				continue;
 		}
-		for (size_t i = 0; i < n; i++) {
-			gid_t gid;
-			int rc = group_gid(names[i], &gid, &buf, &size);
-
-			if (rc < 0) {
-				free(buf);
-				set_groups_error(u, errno ? errno : EIO);
-				return -1;
-			}
-			if (rc == 0 && u->nunknown++ == 0)
-				snprintf(u->unknown_group, sizeof(u->unknown_group), "%s", names[i]);
-			member[i] = rc == 1 && bsearch(&gid, u->gids, u->ngids, sizeof(*u->gids),
-						       cmp_gid) != NULL;
+		if (buf == NULL && (buf = malloc(size)) == NULL) {
+			rc = ENOMEM;
+			break;
 		}
-		free(buf);
+		found = group_gid(names[i], &gid, &buf, &size);
+		if (found < 0) {
+			rc = errno ? errno : EIO;
+		} else if (found == 0) {
+			member[i] = veto[i] ? USER_GROUP_UNKNOWN : 0;
+		} else {
+			member[i] = bsearch(&gid, u->gids, u->ngids, sizeof(*u->gids), cmp_gid) != NULL;
+		}
 	}
-	return 0;
+	free(buf);
+	if (rc > 0)
+		set_groups_error(u, rc);
+	return rc == 0 ? 0 : -1;
 }
 
 int user_in_group(void *ctx, const char *group)
 {
+	static const unsigned char exact = 1;
 	unsigned char member = 0;
 
-	if (user_groups_member(ctx, &group, 1, &member) != 0)
+	if (user_groups_member(ctx, &group, &exact, 1, &member) != 0)
 		return -1;
-	return member;
+	return member == USER_GROUP_UNKNOWN ? MATCH_UNKNOWN : member;
 }
-
 
 void user_free(struct amb_user *u)
 {

@@ -7,8 +7,8 @@
 #include "match.h"
 
 #define USER_MAX_NAME 256
-/* up to this many group names are always looked up by name */
-#define USER_NAME_LOOKUPS 8
+/* user_groups_member's answer for a 'none' line's group NSS does not know */
+#define USER_GROUP_UNKNOWN 2
 
 struct amb_user {
 	char *name;
@@ -21,11 +21,8 @@ struct amb_user {
 	char groups_err[160];
 	gid_t *gids;          /* sorted, primary included */
 	size_t ngids;
-	char **groups;        /* names of gids, sorted (only if needed) */
+	char **groups;        /* short keys of the gids' names, sorted (only if needed) */
 	size_t ngroups;
-	/* group names looked up that NSS does not know (directory down, or a typo) */
-	size_t nunknown;
-	char unknown_group[64];
 };
 
 /* 1 found, 0 no such user, -1 lookup error (ERR says why). */
@@ -33,16 +30,20 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
 
 /*
  * Is the user U (a struct amb_user: also match_user's resolve callback)
- * a member (primary or supplementary) of each group in NAMES?
- * MEMBER[i] = 1 or 0. Returns 0, or -1 when NSS could not resolve them.
- * Cost: one getgrouplist, then N getgrnam_r when N is at most
- * USER_NAME_LOOKUPS or the number of the user's groups, else one
- * getgrgid_r per group of the user. Names looked up and not found are
- * counted in nunknown.
+ * a member (primary or supplementary) of each group in NAMES? Decided by
+ * gid: NSS's gid for NAMES[i] is one of U's gids. MEMBER[i] = 1 or 0, or
+ * USER_GROUP_UNKNOWN for a name with VETO[i] set that NSS does not know.
+ * Returns 0, or -1 when NSS could not resolve them. Cost: one getgrouplist;
+ * one getgrgid_r per group of the user when a name has VETO[i] clear; one
+ * getgrnam_r per VETO[i] name and per other name that may be one of the
+ * user's groups (same name up to case and a domain part), never one per
+ * name of the configuration.
  */
-int user_groups_member(void *u, const char *const *names, size_t n, unsigned char *member);
+int user_groups_member(void *u, const char *const *names, const unsigned char *veto, size_t n,
+		       unsigned char *member);
 
-/* match_user callback for one group (CTX is the struct amb_user). */
+/* match_user callback for one group (CTX is the struct amb_user): 1, 0,
+ * MATCH_ERROR or MATCH_UNKNOWN; the name is always looked up. */
 int user_in_group(void *ctx, const char *group);
 
 /* MU asks U's groups through NSS, one at a time or all at once. */

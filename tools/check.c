@@ -132,7 +132,12 @@ static int check_rule(const struct conf_rule *rule, void *ctx)
 			warn(c, where, "user '%s' is unknown to NSS", w->name);
 			unknown++;
 		} else if (w->kind == WHO_GROUP && !group_exists(w->name)) {
-			warn(c, where, "group '%s' is unknown to NSS", w->name);
+			if (rule->none)
+				warn(c, where, "group '%s' is unknown to NSS: while it is, this 'none' line "
+					       "vetoes every user (a veto that cannot be checked fails closed)",
+				     w->name);
+			else
+				warn(c, where, "group '%s' is unknown to NSS", w->name);
 			unknown++;
 		}
 		if (c->nseen == c->capseen) {
@@ -155,7 +160,7 @@ static int check_rule(const struct conf_rule *rule, void *ctx)
 		}
 		n->none = rule->none;
 	}
-	if (unknown == rule->nwho)
+	if (unknown == rule->nwho && !rule->none)
 		warn(c, where, "this line can never match: no user or group on it exists");
 	return 0;
 }

@@ -73,7 +73,8 @@ static void on_rule(const struct conf_rule *rule, int matched, void *ctx)
 		return;
 	snprintf(text, sizeof(text), "%s:%u (%s%s)", rule->file, rule->line,
 		 matching_name(rule, s->user, who, sizeof(who)),
-		 matched < 0 ? ", groups unresolvable" : "");
+		 matched == MATCH_ERROR ? ", groups unresolvable"
+		 : matched == MATCH_UNKNOWN ? ", a group unknown to NSS" : "");
 	if (rule->none) {
 		size_t used = strlen(s->vetoes);
 
@@ -193,9 +194,10 @@ int cmd_show(int argc, char **argv)
 	if (g.unresolved)
 		printf("warning: the groups of %s could not be resolved (%s): @group lines grant nothing\n",
 		       u.name, u.groups_err);
-	if (u.nunknown)
-		printf("note: %zu group(s) named in the configuration are unknown to NSS (first: '%s')\n",
-		       u.nunknown, u.unknown_group);
+	if (g.unknown_where[0])
+		printf("warning: %s on a 'none' line is unknown to NSS: it vetoes %s "
+		       "(a veto that cannot be checked applies to everyone)\n",
+		       g.unknown_where, u.name);
 	total = grant_total(&g, a.caps);
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
 		char name[64];

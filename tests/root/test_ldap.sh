@@ -76,6 +76,12 @@ cn: ldapgroup
 gidNumber: 4100
 memberUid: ldapuser
 memberUid: carol
+
+dn: cn=ldapother,ou=groups,$DN
+objectClass: posixGroup
+cn: ldapother
+gidNumber: 4200
+memberUid: ldapuser
 LDIF
 
 cat > "$L/nslcd.conf" <<CONF
@@ -119,6 +125,10 @@ su_caps() { caps_of "$(su - "$1" -c 'cat /proc/$$/status' 2>&1)"; }
 
 check "su - ldapuser: @ldapgroup from LDAP reaches the shell" "$(all4 $RAW)" "$(su_caps ldapuser)"
 check "su - carol (local user, member in LDAP): her name's grant and the group's" "$(all4 $NBS_RAW)" "$(su_caps carol)"
+cp /etc/security/ambcaps.conf "$T/ambcaps.conf.base"
+echo "none  @ldapother" >> /etc/security/ambcaps.conf
+check "none @ldapother (an LDAP group carol is not in): her grant stands" "$(all4 $NBS_RAW)" "$(su_caps carol)"
+cp "$T/ambcaps.conf.base" /etc/security/ambcaps.conf
 
 start_sshd "ldapuser" "Match User ldapuser
 	ForceCommand $LAUNCHER"
@@ -149,17 +159,29 @@ diag < "$T/pamtester.out"
 "$builddir/tools/ambcaps" show carol 2>&1 | diag
 nss=$(echo "$t1 - $t0" | bc); mod=$(echo "$t3 - $t2" | bc)
 echo "# directory down: one NSS group lookup takes ${nss}s; the module's whole hook ${mod}s"
-# the module asks NSS at most twice here (getgrouplist, then the one group name)
+# the module asks the directory at most twice here (getgrouplist, then the
+# name of carol's one group; ldapgroup, not one of hers now, is not asked)
 if [ "$(echo "$mod <= 2 * $nss + 1" | bc)" = 1 ]; then
-	ok "directory down: the module waits no longer than its two NSS lookups (${mod}s vs ${nss}s each)"
+	ok "directory down: the module waits no longer than two NSS lookups (${mod}s vs ${nss}s each)"
 else
-	not_ok "directory down: the module waits no longer than its two NSS lookups (${mod}s vs ${nss}s each)"
+	not_ok "directory down: the module waits no longer than two NSS lookups (${mod}s vs ${nss}s each)"
 fi
 check "directory down: su - carol completes, with only her name's grant" \
 	"$(all4 $GRANT_NBS)" "$(su_caps carol)"
-if log_has "group(s) named in the configuration unknown to NSS (first: 'ldapgroup')"; then
-	ok "directory down: the log says the group could not be found"
+# a veto that cannot be checked fails closed
+echo "none  @ldapother" >> /etc/security/ambcaps.conf
+check "directory down: none @ldapother vetoes carol (the group cannot be checked)" \
+	"$(all4 $NOTHING)" "$(su_caps carol)"
+if grep -q "ambcaps.conf:[0-9]*: group 'ldapother' on a 'none' line is unknown to NSS: carol is vetoed" "$LOG"; then
+	ok "directory down: the log names the veto's group, its line, and the user vetoed"
 else
-	not_ok "directory down: the log says the group could not be found"; grep -n pam_ambcaps "$LOG" | diag
+	not_ok "directory down: the log names the veto's group, its line, and the user vetoed"; grep -n pam_ambcaps "$LOG" | diag
 fi
+out=$("$builddir/tools/ambcaps" check /etc/security/ambcaps.conf 2>&1)
+case $out in
+*"group 'ldapother' is unknown to NSS: while it is, this 'none' line vetoes every user"*)
+	ok "directory down: ambcaps check says the 'none' line vetoes everyone" ;;
+*)	not_ok "directory down: ambcaps check says the 'none' line vetoes everyone"; echo "$out" | diag ;;
+esac
+cp "$T/ambcaps.conf.base" /etc/security/ambcaps.conf
 done_testing

@@ -150,10 +150,12 @@ static void fails_closed(void **state)
 	assert_int_equal(g.caps, 0);
 }
 
-static int broken_nss(void *ctx, const char *const *names, size_t n, unsigned char *member)
+static int broken_nss(void *ctx, const char *const *names, const unsigned char *veto, size_t n,
+		      unsigned char *member)
 {
 	(void)ctx;
 	(void)names;
+	(void)veto;
 	memset(member, 0, n);
 	return -1;
 }
@@ -181,13 +183,54 @@ static void nss_error_for_groups(void **state)
 
 static unsigned resolve_calls;
 
-static int counting(void *ctx, const char *const *names, size_t n, unsigned char *member)
+static char vetoed_names[256];
+
+/* webdevs is alice's; "gone" is unknown to NSS; the names a 'none' line names are noted */
+static int counting(void *ctx, const char *const *names, const unsigned char *veto, size_t n,
+		    unsigned char *member)
 {
 	(void)ctx;
 	resolve_calls++;
-	for (size_t i = 0; i < n; i++)
+	vetoed_names[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
 		member[i] = strcmp(names[i], "webdevs") == 0;
+		if (veto[i]) {
+			strcat(vetoed_names, names[i]);
+			strcat(vetoed_names, " ");
+			if (strcmp(names[i], "gone") == 0)
+				member[i] = 2;
+		}
+	}
 	return 0;
+}
+
+/* a 'none' line's group NSS does not know vetoes (and says where); a grant line's grants nothing */
+static void unknown_veto_group(void **state)
+{
+	struct conf_source src = { file, false, NULL, false, geteuid() };
+	struct match_user u = { "alice", in_group, NULL, 5, counting };
+	struct count c = { 0, 0 };
+	struct grant_query q = { &src, &u, on_rule, &c };
+	struct grant g;
+	struct amb_error err;
+	char where[4200];
+
+	(void)state;
+	write_conf("cap_net_raw alice\ncap_sys_time @gone\nnone @other @gone\ncap_net_admin @webdevs\n");
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_string_equal(vetoed_names, "gone other ");
+	assert_true(g.veto);
+	assert_false(g.unresolved);
+	assert_int_equal(grant_total(&g, CAPMASK_BIT(CAP_CHOWN)), 0);
+	snprintf(where, sizeof(where), "%s:3: group 'gone'", file);
+	assert_string_equal(g.unknown_where, where);
+	/* the same group only on a grant line: it grants nothing, nothing is vetoed */
+	write_conf("cap_net_raw alice\ncap_sys_time @gone\nnone @other\n");
+	assert_int_equal(grant_compute(&q, &g, NULL, &err), 0);
+	assert_string_equal(vetoed_names, "other ");
+	assert_false(g.veto);
+	assert_string_equal(g.unknown_where, "");
+	assert_int_equal(grant_total(&g, 0), CAPMASK_BIT(CAP_NET_RAW));
 }
 
 static void groups_resolved_once(void **state)
@@ -317,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(nss_error_for_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(groups_resolved_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_veto_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(out_of_memory_is_its_own_kind, setup, teardown),
 		cmocka_unit_test(fold_unresolved),
 		cmocka_unit_test(union_and_veto),

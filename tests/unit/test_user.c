@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <grp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,29 +31,108 @@ static void lookup(void **state)
 	assert_int_equal(user_lookup(NULL, &u, &err), 0);
 }
 
+/* NSS calls made by user.c, counted; FOLD makes getgrnam_r case-insensitive
+ * (as SSSD with case_sensitive = false: a name in any case finds the group,
+ * which is reported under its lower-case name) */
+static unsigned by_name, by_gid;
+static bool fold;
+
+int __real_getgrnam_r(const char *name, struct group *gr, char *buf, size_t len,
+		      struct group **res);
+int __real_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len, struct group **res);
+int __wrap_getgrnam_r(const char *name, struct group *gr, char *buf, size_t len,
+		      struct group **res);
+int __wrap_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len, struct group **res);
+
+int __wrap_getgrnam_r(const char *name, struct group *gr, char *buf, size_t len,
+		      struct group **res)
+{
+	char lower[256];
+	size_t i;
+
+	by_name++;
+	if (!fold)
+		return __real_getgrnam_r(name, gr, buf, len, res);
+	for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)tolower((unsigned char)name[i]);
+	lower[i] = '\0';
+	return __real_getgrnam_r(lower, gr, buf, len, res);
+}
+
+int __wrap_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len, struct group **res)
+{
+	by_gid++;
+	return __real_getgrgid_r(gid, gr, buf, len, res);
+}
+
 static void many_at_once(void **state)
 {
 	static const char *const names[] = { "g5", "webdevs", "users", "nosuch", "g299" };
-	static const char *const many[] = { "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8", "g9",
-					    "g10", "webdevs" };
-	unsigned char member[11];
+	static const unsigned char grants[5], vetoes[5] = { 1, 1, 1, 1, 1 };
+	unsigned char member[5];
 	struct amb_user u;
 	struct amb_error err;
 
 	(void)state;
-	/* fewer names than groups: each name looked up */
+	/* grant lines' names: the user's 301 groups are named, then only her
+	 * own are looked up by name (to decide by gid) */
 	assert_int_equal(user_lookup("dave", &u, &err), 1);
-	assert_int_equal(user_groups_member(&u, names, 5, member), 0);
+	by_name = by_gid = 0;
+	assert_int_equal(user_groups_member(&u, names, grants, 5, member), 0);
 	assert_memory_equal(member, ((unsigned char[]){ 1, 0, 1, 0, 1 }), 5);
-	assert_false(u.groups_done);
+	assert_int_equal(by_gid, 301);
+	assert_int_equal(by_name, 3);
 	user_free(&u);
-	/* more names than groups: the user's groups are named instead */
-	assert_int_equal(user_lookup("alice", &u, &err), 1);
-	assert_int_equal(user_groups_member(&u, many, 11, member), 0);
-	assert_true(u.groups_done);
-	for (int i = 0; i < 11; i++)
-		assert_int_equal(member[i], 0);
-	assert_int_equal(user_in_group(&u, "users"), 1);
+	/* 'none' lines' names: each looked up, the unknown one said to be */
+	assert_int_equal(user_lookup("dave", &u, &err), 1);
+	by_name = by_gid = 0;
+	assert_int_equal(user_groups_member(&u, names, vetoes, 5, member), 0);
+	assert_memory_equal(member, ((unsigned char[]){ 1, 0, 1, USER_GROUP_UNKNOWN, 1 }), 5);
+	assert_int_equal(by_gid, 0);
+	assert_int_equal(by_name, 5);
+	assert_int_equal(user_in_group(&u, "nosuch"), MATCH_UNKNOWN);
+	user_free(&u);
+}
+
+/* one rule whatever the number of names: by gid, also under a provider that folds case */
+static void by_gid_whatever_the_size(void **state)
+{
+	const char *names[50];
+	char buf[50][16];
+	unsigned char member[50], grants[50], vetoes[50];
+	struct amb_user u;
+	struct amb_error err;
+
+	(void)state;
+	names[0] = "WEBDEVS";
+	for (int i = 1; i < 50; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "g%d", 250 + i);
+		names[i] = buf[i];
+	}
+	memset(grants, 0, sizeof(grants));
+	memset(vetoes, 1, sizeof(vetoes));
+	for (int folding = 0; folding < 2; folding++) {
+		fold = folding;
+		for (size_t n = 1; n <= 50; n += 49) {
+			for (int v = 0; v < 2; v++) {
+				assert_int_equal(user_lookup("erin", &u, &err), 1);
+				assert_int_equal(user_groups_member(&u, names, v ? vetoes : grants, n, member), 0);
+				/* erin is in webdevs and g260..g269 */
+				assert_int_equal(member[0], folding ? 1 : (v ? USER_GROUP_UNKNOWN : 0));
+				for (size_t i = 1; i < n; i++)
+					assert_int_equal(member[i], (i >= 10 && i < 20) ? 1 : 0);
+				user_free(&u);
+			}
+		}
+	}
+	fold = false;
+	/* a name shared by two groups: NSS's gid for the name decides */
+	assert_int_equal(user_lookup("erin", &u, &err), 1);
+	names[0] = "dup";
+	assert_int_equal(user_groups_member(&u, names, grants, 1, member), 0);
+	assert_int_equal(member[0], 0);
+	assert_int_equal(user_groups_member(&u, names, vetoes, 1, member), 0);
+	assert_int_equal(member[0], 0);
 	user_free(&u);
 }
 
@@ -66,7 +148,7 @@ static void groups(void **state)
 	assert_int_equal(user_in_group(&u, "g0"), 1);
 	assert_int_equal(user_in_group(&u, "g299"), 1);
 	assert_int_equal(user_in_group(&u, "webdevs"), 0);
-	assert_int_equal(user_in_group(&u, "nosuchgroup"), 0);
+	assert_int_equal(user_in_group(&u, "nosuchgroup"), MATCH_UNKNOWN);
 	for (int i = 0; i < 300; i += 37) {
 		snprintf(name, sizeof(name), "g%d", i);
 		assert_int_equal(user_in_group(&u, name), 1);
@@ -85,6 +167,7 @@ int main(void)
 		cmocka_unit_test(lookup),
 		cmocka_unit_test(groups),
 		cmocka_unit_test(many_at_once),
+		cmocka_unit_test(by_gid_whatever_the_size),
 	};
 
 	if (getenv("NSS_WRAPPER_PASSWD") == NULL) {
