@@ -2,6 +2,7 @@
 #include "user.h"
 
 #include <errno.h>
+#include <link.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -227,13 +228,31 @@ static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
 	return rc;
 }
 
+static int is_sss(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	return info->dlpi_name != NULL && strstr(info->dlpi_name, "/libnss_sss.so") != NULL;
+}
+
+/* Has NSS loaded SSSD's module? (Then the user's groups are in its cache.) */
+static bool sssd_answers(void)
+{
+	return dl_iterate_phdr(is_sss, NULL) != 0;
+}
+
 /*
  * One rule, by gid: the user is in group NAME when NSS's gid for NAME is one
- * of the user's gids. Which names are asked of NSS is bounded by the user's
- * groups: a grant line's name is looked up only when it may be one of the
- * user's groups (the groups the login's initgroups has just brought into a
- * caching provider's cache); a 'none' line's name is always looked up, so
- * that a veto naming a group NSS does not know fails closed.
+ * of the user's gids. What is asked of NSS is chosen by cost, never changing
+ * the answer:
+ *  - a 'none' line's name is always looked up, so that a veto naming a group
+ *    NSS does not know fails closed;
+ *  - a grant line's name is looked up directly when there are fewer such
+ *    names than groups of the user (each lookup a directory search without
+ *    a cache: nslcd), else only when it may be one of the user's groups, by
+ *    name (same up to case and a domain part), after naming each of her
+ *    groups: always so under SSSD, whose cache has what the login's
+ *    initgroups brought, where looking up other names means a search each.
  */
 int user_groups_member(void *ctx, const char *const *names, const unsigned char *veto, size_t n,
 		       unsigned char *member)
@@ -241,6 +260,8 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 	struct amb_user *u = ctx;
 	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
 	char *buf = NULL;
+	size_t grants = 0;
+	bool by_her_groups;
 	int rc = 0;
 
 	memset(member, 0, n);
@@ -248,11 +269,14 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 		return 0;
 	if (load_gids(u) != 0)
 		return -1;
+	for (size_t i = 0; i < n; i++)
+		grants += !veto[i];
+	by_her_groups = grants > 0 && (grants >= u->ngids || sssd_answers());
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		gid_t gid = 0;
 		int found = 1;
 
-		if (!veto[i]) {
+		if (!veto[i] && by_her_groups) {
 			if (load_group_keys(u) != 0)
 				rc = -1;
 			else if ((found = candidate(u, names[i])) < 0)

@@ -33,11 +33,11 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
  * a member (primary or supplementary) of each group in NAMES? Decided by
  * gid: NSS's gid for NAMES[i] is one of U's gids. MEMBER[i] = 1 or 0, or
  * USER_GROUP_UNKNOWN for a name with VETO[i] set that NSS does not know.
- * Returns 0, or -1 when NSS could not resolve them. Cost: one getgrouplist;
- * one getgrgid_r per group of the user when a name has VETO[i] clear; one
- * getgrnam_r per VETO[i] name and per other name that may be one of the
- * user's groups (same name up to case and a domain part), never one per
- * name of the configuration.
+ * Returns 0, or -1 when NSS could not resolve them. Cost: one getgrouplist,
+ * one getgrnam_r per VETO[i] name, and for the other names either one
+ * getgrnam_r each (fewer names than the user's groups, and not SSSD) or one
+ * getgrgid_r per group of the user and one getgrnam_r per name that may be
+ * one of hers (same up to case and a domain part).
  */
 int user_groups_member(void *u, const char *const *names, const unsigned char *veto, size_t n,
 		       unsigned char *member);

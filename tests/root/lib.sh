@@ -268,18 +268,23 @@ remove_pam_cap() {
 	! grep -q 'pam_cap\.so' "$f"
 }
 
+# cache_dir NAME: where what the tests fetch once is kept: the checkout's
+# _build/NAME for a build under _build/, else the build tree's NAME
+cache_dir() {
+	top=$(git -C "$srcdir" rev-parse --show-toplevel 2>/dev/null) || top=$srcdir
+	top=$(cd "$top" && pwd -P)
+	case "$(cd "$builddir" && pwd -P)" in
+	"$top"/_build/*) echo "$top/_build/$1" ;;
+	*) echo "$builddir/$1" ;;
+	esac
+}
+
 # cached_root NAME: the Debian 12 root the system levels share, built once by
 # tests/system/mkroot.sh (under the checkout's _build/, or AMBCAPS_SYSROOT);
 # sets sysroot, and W, this test's own work directory in the build tree.
 # A root that cannot be built here skips the test, with mkroot.sh's reason.
 cached_root() {
-	top=$(git -C "$srcdir" rev-parse --show-toplevel 2>/dev/null) || top=$srcdir
-	top=$(cd "$top" && pwd -P)
-	case "$(cd "$builddir" && pwd -P)" in
-	"$top"/_build/*) sysroot="$top/_build/sysroot" ;;
-	*) sysroot="$builddir/sysroot" ;;
-	esac
-	sysroot=${AMBCAPS_SYSROOT:-$sysroot}
+	sysroot=${AMBCAPS_SYSROOT:-$(cache_dir sysroot)}
 	W="$builddir/tests/system/$1"
 	rm -rf "$W"
 	mkdir -p "$W"
@@ -293,3 +298,43 @@ cached_root() {
 	diag < "$W/mkroot.err"
 	echo "# Debian 12 root: $sysroot ($(( $(date +%s) - t0 ))s)"
 }
+
+# start_slapd DIR: OpenLDAP's slapd on the private 127.0.0.1:3890, suffix
+# dc=ambcaps,dc=test, its database, pid file and log (stats: one "SRCH"
+# line per search) in DIR; sets L, DN, LDAP (ldap* client options as the
+# directory's admin) and slapd_pid. Restart it with start_slapd again.
+start_slapd() {
+	L=$1
+	DN="dc=ambcaps,dc=test"
+	LDAP="-x -H ldap://127.0.0.1:3890/ -D cn=admin,$DN -w secret"
+	mkdir -p "$L/db"
+	[ -f "$L/slapd.conf" ] || cat > "$L/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/nis.schema
+pidfile $L/slapd.pid
+argsfile $L/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+suffix "$DN"
+rootdn "cn=admin,$DN"
+rootpw secret
+directory $L/db
+maxsize 10485760
+CONF
+	/usr/sbin/slapd -d 256 -h "ldap://127.0.0.1:3890/" -f "$L/slapd.conf" >> "$L/slapd.log" 2>&1 &
+	slapd_pid=$!
+	i=0
+	until ldapsearch $LDAP -b "" -s base >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ $i -lt 50 ] || { echo "Bail out! slapd did not start"; diag < "$L/slapd.log"; exit 1; }
+}
+
+# stop_slapd: the directory goes down
+stop_slapd() {
+	kill "$slapd_pid"
+	wait "$slapd_pid" 2>/dev/null
+}
+
+# ldap_searches: how many searches slapd has answered so far
+ldap_searches() { grep -c ' SRCH base=' "$L/slapd.log"; }

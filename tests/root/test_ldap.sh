@@ -13,33 +13,7 @@ for p in /usr/sbin/slapd /usr/sbin/nslcd /usr/bin/ldapadd; do
 done
 ls /lib/*/libnss_ldap.so.2 /usr/lib/*/libnss_ldap.so.2 >/dev/null 2>&1 || skip_all "libnss-ldapd is not installed"
 
-L="$T/ldap"
-mkdir -p "$L/db"
-DN="dc=ambcaps,dc=test"
-LDAP="-x -H ldap://127.0.0.1:3890/ -D cn=admin,$DN -w secret"
-cat > "$L/slapd.conf" <<CONF
-include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/nis.schema
-pidfile $L/slapd.pid
-argsfile $L/slapd.args
-modulepath /usr/lib/ldap
-moduleload back_mdb
-database mdb
-suffix "$DN"
-rootdn "cn=admin,$DN"
-rootpw secret
-directory $L/db
-maxsize 10485760
-CONF
-start_slapd() {
-	/usr/sbin/slapd -d 0 -h "ldap://127.0.0.1:3890/" -f "$L/slapd.conf" >> "$L/slapd.log" 2>&1 &
-	slapd_pid=$!
-	i=0
-	until ldapsearch $LDAP -b "" -s base >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-	[ $i -lt 50 ] || { echo "Bail out! slapd did not start"; diag < "$L/slapd.log"; exit 1; }
-}
-start_slapd
+start_slapd "$T/ldap"
 ldapadd $LDAP > "$L/add.log" 2>&1 <<LDIF || { echo "Bail out! ldapadd failed"; diag < "$L/add.log"; exit 1; }
 dn: $DN
 objectClass: dcObject
@@ -147,8 +121,7 @@ check "ssh ldapuser after the removal: nothing" "$(all4 $NOTHING)" \
 	"$(caps_of "$($SSH ldapuser@127.0.0.1 'cat /proc/$$/status' 2>&1)")"
 
 # the directory goes down: local logins complete, only the groups' grants are lost
-kill "$slapd_pid"
-wait "$slapd_pid" 2>/dev/null
+stop_slapd
 t0=$(date +%s.%N); down=$(getent group ldapgroup); t1=$(date +%s.%N)
 check "directory down: NSS no longer finds ldapgroup" "" "$down"
 cat > /etc/pam.d/ambcaps-only <<PAM
