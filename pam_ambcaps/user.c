@@ -2,7 +2,6 @@
 #include "user.h"
 
 #include <errno.h>
-#include <link.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -228,19 +227,6 @@ static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
 	return rc;
 }
 
-static int is_sss(struct dl_phdr_info *info, size_t size, void *data)
-{
-	(void)size;
-	(void)data;
-	return info->dlpi_name != NULL && strstr(info->dlpi_name, "/libnss_sss.so") != NULL;
-}
-
-/* Has NSS loaded SSSD's module? (Then the user's groups are in its cache.) */
-static bool sssd_answers(void)
-{
-	return dl_iterate_phdr(is_sss, NULL) != 0;
-}
-
 /*
  * One rule, by gid: the user is in group NAME when NSS's gid for NAME is one
  * of the user's gids. What is asked of NSS is chosen by cost, never changing
@@ -248,11 +234,12 @@ static bool sssd_answers(void)
  *  - a 'none' line's name is always looked up, so that a veto naming a group
  *    NSS does not know fails closed;
  *  - a grant line's name is looked up directly when there are fewer such
- *    names than groups of the user (each lookup a directory search without
- *    a cache: nslcd), else only when it may be one of the user's groups, by
- *    name (same up to case and a domain part), after naming each of her
- *    groups: always so under SSSD, whose cache has what the login's
- *    initgroups brought, where looking up other names means a search each.
+ *    names than groups of the user, else each of her groups is named and a
+ *    name looked up only when it may be one of hers (same up to case and a
+ *    domain part). Each lookup the provider's cache cannot answer is a
+ *    directory search (measured with SSSD 2.8: the groups the login's
+ *    initgroups fetched are not answered from its cache by gid, so naming
+ *    them costs a search each when the cache is cold), so the fewer wins.
  */
 int user_groups_member(void *ctx, const char *const *names, const unsigned char *veto, size_t n,
 		       unsigned char *member)
@@ -271,7 +258,7 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		grants += !veto[i];
-	by_her_groups = grants > 0 && (grants >= u->ngids || sssd_answers());
+	by_her_groups = grants > 0 && grants >= u->ngids;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		gid_t gid = 0;
 		int found = 1;

@@ -35,7 +35,7 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
  * USER_GROUP_UNKNOWN for a name with VETO[i] set that NSS does not know.
  * Returns 0, or -1 when NSS could not resolve them. Cost: one getgrouplist,
  * one getgrnam_r per VETO[i] name, and for the other names either one
- * getgrnam_r each (fewer names than the user's groups, and not SSSD) or one
+ * getgrnam_r each (fewer names than the user's groups) or one
  * getgrgid_r per group of the user and one getgrnam_r per name that may be
  * one of hers (same up to case and a domain part).
  */

@@ -19,11 +19,25 @@ PACKAGES="$DEMO libcmocka-dev libnss-wrapper libpam-cap pamtester sudo sshpass
 	git dpkg-dev debhelper lintian debootstrap systemd-container"
 [ "${1:-}" = demo ] && PACKAGES=$DEMO
 
+# SSSD for the root level: downloaded (tests/root/sssd-debs.sh), never
+# installed, since its packages' scripts would change the PAM stacks and
+# nsswitch.conf; the test unpacks them in its private namespace
+sssd_debs() {
+	[ "${1:-}" = demo ] && return 0
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	sh "$top/tests/root/sssd-debs.sh" "${AMBCAPS_SSSD_DEBS:-$top/_build/sssd-debs}"
+}
+
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-[ -n "$missing" ] || exit 0
+if [ -z "$missing" ]; then
+	sssd_debs "${1:-}" 2>/dev/null && exit 0
+	apt-get update -q
+	sssd_debs "${1:-}"
+	exit 0
+fi
 
 # keep package scripts from starting services, and never leave the guard behind
 policy=/usr/sbin/policy-rc.d
@@ -36,3 +50,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+sssd_debs "${1:-}"

@@ -95,9 +95,9 @@ memberUid: lfew
 memberUid: carol
 
 LDIF
-	# g0001..g0600: lmany is in the first 500, lmid in 50, lfew in 3, lone in 1
+	# g0001..g0700: lmany is in the first 500, lmid in 50, lfew in 3, lone in 1
 	i=1
-	while [ $i -le 600 ]; do
+	while [ $i -le 700 ]; do
 		n=$(printf 'g%04d' $i)
 		printf 'dn: cn=%s,ou=groups,%s\nobjectClass: posixGroup\ncn: %s\ngidNumber: %d\n' \
 			"$n" "$DN" "$n" $((5000 + i))
