@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-/* AMBCAPS_CONF and AMBCAPS_CONFDIR: config.h, from $(sysconfdir) at configure time */
+/* AMBCAPS_CONF and AMBCAPS_CONFDIR: -D from Makefile.am, from $(sysconfdir) */
 
 static const char *value_of(const char *arg, const char *key)
 {

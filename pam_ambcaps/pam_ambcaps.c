@@ -356,6 +356,7 @@ static int defer_grant(struct txn *t, int flags)
 	struct amb_error err;
 	struct deferred *d;
 	char list[1024];
+	int rc;
 
 	if (caps_read_state(&st, 0, &err) != 0) {
 		pam_syslog(t->pamh, LOG_ERR, "%s; nothing granted", err.msg);
@@ -384,11 +385,15 @@ static int defer_grant(struct txn *t, int flags)
 		free(d);
 		return -1;
 	}
-	if (pam_set_data(t->pamh, DATA_DEFER, d, deferred_cleanup) != PAM_SUCCESS) {
+	rc = pam_set_data(t->pamh, DATA_DEFER, d, deferred_cleanup);
+	if (rc != PAM_SUCCESS) {
 		caps_set_keepcaps(false, NULL);
 		free(d);
-		pam_syslog(t->pamh, LOG_ERR, "cannot store the deferred grant; nothing granted");
-		return PAM_SESSION_ERR;
+		/* libpam fails here only when out of memory */
+		pam_syslog(t->pamh, rc == PAM_BUF_ERR ? LOG_CRIT : LOG_ERR,
+			   "cannot store the deferred grant (%s); nothing granted",
+			   pam_strerror(t->pamh, rc));
+		return rc == PAM_BUF_ERR ? PAM_BUF_ERR : PAM_SESSION_ERR;
 	}
 	caps_format(t->grant, list, sizeof(list));
 	/* the user's process says "granted" when it is; until then this is only a plan */
@@ -552,8 +557,13 @@ static int open_session(pam_handle_t *pamh, int flags, int argc, const char **ar
 	arc = apply_now(&t, flags, !defer, !defer, PAM_SESSION_ERR, &bi, &ba);
 	if (defer && arc == PAM_SUCCESS) {
 		arc = defer_grant(&t, flags);
-		if (arc == -1)
+		if (arc == -1) {
 			arc = apply_now(&t, flags, true, true, PAM_SESSION_ERR, NULL, NULL);
+		} else if (arc != PAM_SUCCESS) {
+			/* nothing is deferred: the opener's inheritable set keeps none of the grant */
+			t.grant = 0;
+			apply_now(&t, flags, false, false, arc, NULL, NULL);
+		}
 	} else {
 		/* the last module line decides, as on every other path */
 		cancel_defer(pamh);

@@ -25,7 +25,7 @@ if [ "${AMBCAPS_IN_NS:-}" = "" ]; then
 fi
 AMBCAPS_BUILDDIR=$(pwd)/_build/main
 AMBCAPS_SRCDIR=$(pwd)
-AMBCAPS_DEFAULT_CONF=$(sed -n 's/^#define AMBCAPS_CONF "\(.*\)"/\1/p' _build/main/config.h)
+AMBCAPS_DEFAULT_CONF=$(make -s --no-print-directory -C _build/main print-default-conf)
 export AMBCAPS_BUILDDIR AMBCAPS_SRCDIR AMBCAPS_DEFAULT_CONF
 set +e
 . tests/root/lib.sh

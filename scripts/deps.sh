@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it uses apt-get)" >&2
 	exit 1
 fi
-DEMO="build-essential autoconf automake libtool pkg-config
+DEMO="build-essential autoconf autoconf-archive automake libtool pkg-config
 	libpam0g-dev libcap-dev libcap2-bin util-linux login passwd
 	openssh-server openssh-client procps iproute2"
 PACKAGES="$DEMO libcmocka-dev libnss-wrapper libpam-cap pamtester sudo sshpass

@@ -14,7 +14,7 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/capability.h>
+#include <linux/capability.h> /* the kernel's types: the module declares capget and capset itself */
 #include <sys/prctl.h>
 #include <linux/securebits.h>
 
