@@ -179,8 +179,10 @@ static int load_group_keys(struct amb_user *u)
 		int rc = group_lookup(NULL, u->gids[i], &gr, &buf, &size);
 		char *key;
 
+		if (rc == -ENOMEM)
+			error = ENOMEM;
 		if (rc < 0)
-			error = -rc;
+			u->unnamed++; /* NSS could not name it: looked at by name instead */
 		if (rc != 1)
 			continue; /* a gid without a name is no error */
 		key = short_key(gr.gr_name);
@@ -232,7 +234,9 @@ static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
  * of the user's gids. What is asked of NSS is chosen by cost, never changing
  * the answer:
  *  - a 'none' line's name is always looked up, so that a veto naming a group
- *    NSS does not know fails closed;
+ *    NSS does not know fails closed, and it also covers her when one of her
+ *    groups bears that name up to case and a domain part (another group of
+ *    the same name: a local entry over a directory's);
  *  - a grant line's name is looked up directly when there are fewer such
  *    names than groups of the user, else each of her groups is named and a
  *    name looked up only when it may be one of hers (same up to case and a
@@ -261,14 +265,17 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 	by_her_groups = grants > 0 && grants >= u->ngids;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		gid_t gid = 0;
-		int found = 1;
+		int found = 1, named = 0;
 
-		if (!veto[i] && by_her_groups) {
+		if (veto[i] || by_her_groups) {
 			if (load_group_keys(u) != 0)
 				rc = -1;
-			else if ((found = candidate(u, names[i])) < 0)
+			else if ((named = candidate(u, names[i])) < 0)
 				rc = ENOMEM;
-			if (rc != 0 || found == 0)
+			if (rc != 0)
+				continue;
+			/* a grant's name that cannot be hers is not looked up */
+			if (!veto[i] && named == 0 && u->unnamed == 0)
 				continue;
 		}
 		if (buf == NULL && (buf = malloc(size)) == NULL) {
@@ -283,6 +290,10 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 		} else {
 			member[i] = bsearch(&gid, u->gids, u->ngids, sizeof(*u->gids), cmp_gid) != NULL;
 		}
+		/* a veto also covers her when one of her groups bears its name
+		 * (two groups of one name, as a local entry over a directory's) */
+		if (veto[i] && named == 1 && member[i] != 1)
+			member[i] = 1;
 	}
 	free(buf);
 	if (rc > 0)

@@ -23,6 +23,7 @@ struct amb_user {
 	size_t ngids;
 	char **groups;        /* short keys of the gids' names, sorted (only if needed) */
 	size_t ngroups;
+	size_t unnamed;       /* gids NSS failed to name */
 };
 
 /* 1 found, 0 no such user, -1 lookup error (ERR says why). */
@@ -37,7 +38,9 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
  * one getgrnam_r per VETO[i] name, and for the other names either one
  * getgrnam_r each (fewer names than the user's groups) or one
  * getgrgid_r per group of the user and one getgrnam_r per name that may be
- * one of hers (same up to case and a domain part).
+ * one of hers (same up to case and a domain part). A 'none' line's name
+ * also covers her when one of her groups bears it (then her groups are
+ * named too).
  */
 int user_groups_member(void *u, const char *const *names, const unsigned char *veto, size_t n,
 		       unsigned char *member);

@@ -308,12 +308,12 @@ check "removal: after sss_cache -E, runuser -l lfew: nothing" "$(all4 $NOTHING)"
 # SSSD cannot resolve fails closed
 conf "cap_net_raw  @g0001" "none  @g0059"
 check "online: none @g0059 (lmid is not in it): lmid keeps @g0001's grant" "$(all4 $RAW)" "$(runuser_caps lmid)"
-conf "cap_net_raw  @g0001" "none  @g0058"
+conf "cap_net_raw  @g0001" "none  @g0690"
 stop_slapd
 sleep 1
 : > "$LOG"
 check "directory down: runuser -l lmid completes" "$(all4 $NOTHING)" "$(runuser_caps lmid)"
-if grep -q "ambcaps.conf:2: group 'g0058' on a 'none' line is unknown to NSS: lmid is vetoed" "$LOG"; then
+if grep -q "ambcaps.conf:2: group 'g0690' on a 'none' line is unknown to NSS: lmid is vetoed" "$LOG"; then
 	ok "directory down: the uncached veto group vetoes, and the log says which line and why"
 else
 	not_ok "directory down: the uncached veto group vetoes, and the log says which line and why"; diag < "$LOG"
