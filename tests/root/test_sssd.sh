@@ -13,16 +13,17 @@
 #   search the login would not make without the module; removal from the
 #   group as SSSD's caches have it (and sss_cache -E); the directory down.
 . "$(dirname "$0")/lib.sh"
+DEBS=${AMBCAPS_SSSD_DEBS:-$(cache_dir sssd-debs)}
+# fetched once, before the private network namespace (scripts/deps.sh does it too)
+if [ -z "${AMBCAPS_IN_NS:-}" ] && [ "$(id -u)" = 0 ] && [ ! -f "$DEBS/.complete" ]; then
+	sh "$srcdir/tests/root/sssd-debs.sh" "$DEBS" > /dev/null 2>&1 || :
+fi
 enter_namespace "$@"
 for p in /usr/sbin/slapd /usr/bin/ldapadd /usr/bin/ldapmodify; do
 	[ -x "$p" ] || skip_all "$p missing (apt-get install slapd ldap-utils)"
 done
-DEBS=${AMBCAPS_SSSD_DEBS:-$(cache_dir sssd-debs)}
-if ! sh "$srcdir/tests/root/sssd-debs.sh" "$DEBS" 2> "/tmp/ambcaps-sssd-debs.$$"; then
-	why=$(tail -n 1 "/tmp/ambcaps-sssd-debs.$$"); rm -f "/tmp/ambcaps-sssd-debs.$$"
-	skip_all "SSSD's packages are not at hand ($why; scripts/deps.sh fetches them)"
-fi
-rm -f "/tmp/ambcaps-sssd-debs.$$"
+[ -f "$DEBS/.complete" ] ||
+	skip_all "SSSD's packages are not in $DEBS (scripts/deps.sh, or tests/root/sssd-debs.sh DIR, downloads them)"
 
 # SSSD over the real /usr, /etc and /var/lib, in this namespace only: the
 # unpacked packages under read-only /usr, writable overlays on /etc and
