@@ -170,10 +170,12 @@ int caps_named(const char *name, size_t len)
 		bare += 4;
 		len -= 4;
 	}
-	/* by length first; most often the name is written as the table writes it: memcmp first */
+	/* by length and first letter; most often as the table writes it: memcmp first */
 	for (const struct cap_name *c = cap_names; c < cap_names + NAMED_CAPS; c++) {
-		if (c->len == len &&
-		    (memcmp(c->name + 4, bare, len) == 0 || ascii_caseeq(c->name + 4, bare, len)))
+		const char *known = c->name + 4;
+
+		if (c->len == len && (known[0] | 0x20) == (bare[0] | 0x20) &&
+		    (memcmp(known, bare, len) == 0 || ascii_caseeq(known, bare, len)))
 			return (int)(c - cap_names);
 	}
 	return -1;
