@@ -30,7 +30,7 @@ int capset(cap_user_header_t header, const cap_user_data_t data);
  * The module does not link libcap: loading it costs every PAM transaction
  * more than all of this module's own work.
  */
-static const struct {
+static const struct cap_name {
 	const char *name;
 	unsigned char len; /* of the name without "cap_" */
 } cap_names[] = {
@@ -162,22 +162,35 @@ static bool ascii_caseeq(const char *a, const char *b, size_t len)
 	return true;
 }
 
+int caps_named(const char *name, size_t len)
+{
+	const char *bare = name;
+
+	if (len > 4 && (memcmp(name, "cap_", 4) == 0 || ascii_caseeq(name, "cap_", 4))) {
+		bare += 4;
+		len -= 4;
+	}
+	/* by length and first letter; most often as the table writes it: memcmp first */
+	for (const struct cap_name *c = cap_names; c < cap_names + NAMED_CAPS; c++) {
+		const char *known = c->name + 4;
+
+		if (c->len == len && (known[0] | 0x20) == (bare[0] | 0x20) &&
+		    (memcmp(known, bare, len) == 0 || ascii_caseeq(known, bare, len)))
+			return (int)(c - cap_names);
+	}
+	return -1;
+}
+
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 {
 	size_t len = strlen(name);
 	const char *bare = len > 4 && (memcmp(name, "cap_", 4) == 0 || ascii_caseeq(name, "cap_", 4))
 				   ? name + 4 : name;
-	size_t blen = len - (size_t)(bare - name);
+	int named = caps_named(name, len);
 
-	/* the common case first: a name of the table, most often as the table writes it */
-	for (unsigned i = 0; i < NAMED_CAPS && blen > 0; i++) {
-		const char *known = cap_names[i].name + 4;
-
-		if (cap_names[i].len == blen && (known[0] | 0x20) == (bare[0] | 0x20) &&
-		    (memcmp(known, bare, blen) == 0 || ascii_caseeq(known, bare, blen))) {
-			*bit = i;
-			return 0;
-		}
+	if (named >= 0) {
+		*bit = (unsigned)named;
+		return 0;
 	}
 	if (len == 0) {
 		snprintf(why, whylen, "empty capability name");

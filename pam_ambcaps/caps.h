@@ -21,6 +21,13 @@ unsigned caps_count(void);
  */
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen);
 
+/*
+ * The number of the capability named NAME[0..LEN) (case-insensitive,
+ * "cap_" prefix optional), or -1 when no capability has that name; numbers
+ * and the reasons for a refusal are caps_from_name's.
+ */
+int caps_named(const char *name, size_t len);
+
 /* "cap_net_raw" for a bit (its number if it has no name here). */
 void caps_name(unsigned bit, char *buf, size_t len);
 

@@ -12,8 +12,7 @@ struct conf_parser {
 	const char *file;
 	unsigned line;           /* lines seen so far */
 	struct conf_who *who;    /* room for a whole line's names */
-	unsigned *flags;
-	unsigned char kind[256]; /* what each byte is to a word: 0 a part of it, else BYTE_* */
+	unsigned *flags;         /* TOK_* seen in each name */
 };
 
 int conf_parser_init(struct conf_parser *ps, const char *file, struct amb_error *err);

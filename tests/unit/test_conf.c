@@ -143,6 +143,15 @@ static void line_length_limit(void **state)
 	/* one byte over, last line, no newline */
 	assert_int_equal(parse(text, len + 1, &s, &err), -1);
 	free(text);
+	/* far over, in one-letter names: refused without keeping more names than a line may hold */
+	text = malloc(4 * len + 2);
+	memcpy(text, "cap_net_raw", 11);
+	for (size_t i = 11; i + 1 < 4 * len; i += 2)
+		memcpy(text + i, " u", 2);
+	text[4 * len - 1] = '\n';
+	assert_int_equal(parse(text, 4 * len, &s, &err), -1);
+	assert_string_equal(err.msg, "t.conf:1: line is longer than 4096 bytes");
+	free(text);
 }
 
 static void errors_name_the_line(void **state)
