@@ -30,53 +30,59 @@ int capset(cap_user_header_t header, const cap_user_data_t data);
  * The module does not link libcap: loading it costs every PAM transaction
  * more than all of this module's own work.
  */
-static const struct cap_name {
-	const char *name;
-	unsigned char len; /* of the name without "cap_" */
-} cap_names[] = {
-	/*  0 */ { "cap_chown", 5 },
-	/*  1 */ { "cap_dac_override", 12 },
-	/*  2 */ { "cap_dac_read_search", 15 },
-	/*  3 */ { "cap_fowner", 6 },
-	/*  4 */ { "cap_fsetid", 6 },
-	/*  5 */ { "cap_kill", 4 },
-	/*  6 */ { "cap_setgid", 6 },
-	/*  7 */ { "cap_setuid", 6 },
-	/*  8 */ { "cap_setpcap", 7 },
-	/*  9 */ { "cap_linux_immutable", 15 },
-	/* 10 */ { "cap_net_bind_service", 16 },
-	/* 11 */ { "cap_net_broadcast", 13 },
-	/* 12 */ { "cap_net_admin", 9 },
-	/* 13 */ { "cap_net_raw", 7 },
-	/* 14 */ { "cap_ipc_lock", 8 },
-	/* 15 */ { "cap_ipc_owner", 9 },
-	/* 16 */ { "cap_sys_module", 10 },
-	/* 17 */ { "cap_sys_rawio", 9 },
-	/* 18 */ { "cap_sys_chroot", 10 },
-	/* 19 */ { "cap_sys_ptrace", 10 },
-	/* 20 */ { "cap_sys_pacct", 9 },
-	/* 21 */ { "cap_sys_admin", 9 },
-	/* 22 */ { "cap_sys_boot", 8 },
-	/* 23 */ { "cap_sys_nice", 8 },
-	/* 24 */ { "cap_sys_resource", 12 },
-	/* 25 */ { "cap_sys_time", 8 },
-	/* 26 */ { "cap_sys_tty_config", 14 },
-	/* 27 */ { "cap_mknod", 5 },
-	/* 28 */ { "cap_lease", 5 },
-	/* 29 */ { "cap_audit_write", 11 },
-	/* 30 */ { "cap_audit_control", 13 },
-	/* 31 */ { "cap_setfcap", 7 },
-	/* 32 */ { "cap_mac_override", 12 },
-	/* 33 */ { "cap_mac_admin", 9 },
-	/* 34 */ { "cap_syslog", 6 },
-	/* 35 */ { "cap_wake_alarm", 10 },
-	/* 36 */ { "cap_block_suspend", 13 },
-	/* 37 */ { "cap_audit_read", 10 },
-	/* 38 */ { "cap_perfmon", 7 },
-	/* 39 */ { "cap_bpf", 3 },
-	/* 40 */ { "cap_checkpoint_restore", 18 },
+static const char *const cap_names[] = {
+	/*  0 */ "cap_chown",
+	/*  1 */ "cap_dac_override",
+	/*  2 */ "cap_dac_read_search",
+	/*  3 */ "cap_fowner",
+	/*  4 */ "cap_fsetid",
+	/*  5 */ "cap_kill",
+	/*  6 */ "cap_setgid",
+	/*  7 */ "cap_setuid",
+	/*  8 */ "cap_setpcap",
+	/*  9 */ "cap_linux_immutable",
+	/* 10 */ "cap_net_bind_service",
+	/* 11 */ "cap_net_broadcast",
+	/* 12 */ "cap_net_admin",
+	/* 13 */ "cap_net_raw",
+	/* 14 */ "cap_ipc_lock",
+	/* 15 */ "cap_ipc_owner",
+	/* 16 */ "cap_sys_module",
+	/* 17 */ "cap_sys_rawio",
+	/* 18 */ "cap_sys_chroot",
+	/* 19 */ "cap_sys_ptrace",
+	/* 20 */ "cap_sys_pacct",
+	/* 21 */ "cap_sys_admin",
+	/* 22 */ "cap_sys_boot",
+	/* 23 */ "cap_sys_nice",
+	/* 24 */ "cap_sys_resource",
+	/* 25 */ "cap_sys_time",
+	/* 26 */ "cap_sys_tty_config",
+	/* 27 */ "cap_mknod",
+	/* 28 */ "cap_lease",
+	/* 29 */ "cap_audit_write",
+	/* 30 */ "cap_audit_control",
+	/* 31 */ "cap_setfcap",
+	/* 32 */ "cap_mac_override",
+	/* 33 */ "cap_mac_admin",
+	/* 34 */ "cap_syslog",
+	/* 35 */ "cap_wake_alarm",
+	/* 36 */ "cap_block_suspend",
+	/* 37 */ "cap_audit_read",
+	/* 38 */ "cap_perfmon",
+	/* 39 */ "cap_bpf",
+	/* 40 */ "cap_checkpoint_restore",
 };
 #define NAMED_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))
+
+/* the length of each name without "cap_", in the same order (test_caps checks them) */
+static const unsigned char cap_name_len[NAMED_CAPS] = {
+	5, 12, 15, 6, 6, 4, 6, 6, 7, 15,  /* 0.. */
+	16, 13, 9, 7, 8, 9, 10, 9, 10, 10,  /* 10.. */
+	9, 9, 8, 8, 12, 8, 14, 5, 5, 11,  /* 20.. */
+	13, 7, 12, 9, 6, 10, 13, 10, 7, 3,  /* 30.. */
+	18,  /* 40.. */
+};
 
 static int bound_read(unsigned bit)
 {
@@ -137,10 +143,10 @@ static const char *nearest_name(const char *bare)
 	for (unsigned i = 0; i < NAMED_CAPS; i++) {
 		unsigned d;
 
-		d = distance(bare, cap_names[i].name + 4);
+		d = distance(bare, cap_names[i] + 4);
 		if (d < bestd) {
 			bestd = d;
-			best = cap_names[i].name;
+			best = cap_names[i];
 		}
 	}
 	return best;
@@ -170,13 +176,15 @@ int caps_named(const char *name, size_t len)
 		bare += 4;
 		len -= 4;
 	}
-	/* by length and first letter; most often as the table writes it: memcmp first */
-	for (const struct cap_name *c = cap_names; c < cap_names + NAMED_CAPS; c++) {
-		const char *known = c->name + 4;
+	/* each name of that length (memchr over the lengths), then the first
+	 * letter; most often as the table writes it: memcmp first */
+	for (const unsigned char *l = cap_name_len;
+	     (l = memchr(l, (int)len, (size_t)(cap_name_len + NAMED_CAPS - l))) != NULL; l++) {
+		const char *known = cap_names[l - cap_name_len] + 4;
 
-		if (c->len == len && (known[0] | 0x20) == (bare[0] | 0x20) &&
+		if ((known[0] | 0x20) == (bare[0] | 0x20) &&
 		    (memcmp(known, bare, len) == 0 || ascii_caseeq(known, bare, len)))
-			return (int)(c - cap_names);
+			return (int)(l - cap_name_len);
 	}
 	return -1;
 }
@@ -236,7 +244,7 @@ int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 void caps_name(unsigned bit, char *buf, size_t len)
 {
 	if (bit < NAMED_CAPS)
-		snprintf(buf, len, "%s", cap_names[bit].name);
+		snprintf(buf, len, "%s", cap_names[bit]);
 	else
 		snprintf(buf, len, "%u", bit);
 }

@@ -18,6 +18,8 @@
 #include <sys/prctl.h>
 #include <linux/securebits.h>
 
+#include <ctype.h>
+
 #include "caps.h"
 
 #define B(n) CAPMASK_BIT(n)
@@ -465,6 +467,18 @@ static void names(void **state)
 	assert_int_equal(caps_from_name("63", &bit, why, sizeof(why)), 0);
 	assert_int_equal(bit, 63);
 	assert_int_equal(caps_from_name("64", &bit, why, sizeof(why)), -1);
+	/* every name of the table is found by its own length, in any case, with or without cap_ */
+	for (unsigned b = 0; b <= 40; b++) {
+		char upper[64];
+
+		caps_name(b, buf, sizeof(buf));
+		assert_int_equal(caps_named(buf, strlen(buf)), (int)b);
+		assert_int_equal(caps_named(buf + 4, strlen(buf) - 4), (int)b);
+		for (size_t i = 0; buf[i]; i++)
+			upper[i] = (char)toupper((unsigned char)buf[i]), upper[i + 1] = '\0';
+		assert_int_equal(caps_named(upper, strlen(upper)), (int)b);
+		assert_int_equal(caps_named(buf, strlen(buf) - 1), -1);
+	}
 }
 
 int main(void)
