@@ -201,17 +201,26 @@ static int load_group_keys(struct amb_user *u)
 	return 0;
 }
 
+/* A name (NAME) against a short key (*KEY), as short_key would make it, without copying. */
+static int cmp_name_key(const void *name, const void *key)
+{
+	const char *s = strrchr(name, '\\'), *k = *(char *const *)key;
+
+	s = s ? s + 1 : name;
+	for (;; s++, k++) {
+		unsigned char c = (unsigned char)(*s == '@' ? '\0' : *s);
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (c != (unsigned char)*k || c == '\0')
+			return (int)c - (unsigned char)*k;
+	}
+}
+
 /* May NAME denote one of the user's groups? (Over-inclusive; never decides.) */
 static int candidate(struct amb_user *u, const char *name)
 {
-	char *key = short_key(name);
-	bool found;
-
-	if (key == NULL)
-		return -1;
-	found = bsearch(&key, u->groups, u->ngroups, sizeof(*u->groups), cmp_str) != NULL;
-	free(key);
-	return found;
+	return bsearch(name, u->groups, u->ngroups, sizeof(*u->groups), cmp_name_key) != NULL;
 }
 
 /* gid of group NAME: 1 found, 0 no such group, -1 NSS error (errno set). */
