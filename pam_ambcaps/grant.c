@@ -15,32 +15,27 @@ struct pending {
 	capmask_t caps;
 	bool none;
 	unsigned file, line;
-	size_t first, n; /* group name indices in refs[first..first+n) */
+	size_t first, n; /* its group names: occ[first..first+n) */
+};
+
+/* a group name as a waiting line names it; NAMES are these, sorted and once each */
+struct occurrence {
+	char *name;
+	size_t name_index; /* into names[], once they are sorted */
+	bool none;         /* on a 'none' line */
 };
 
 struct fold_ctx {
 	const struct grant_query *q;
 	struct grant *g;
-	/* interned group names: open addressing, SLOTS a power of two */
-	char **names;
-	unsigned char *veto; /* veto[k]: a 'none' line names names[k] */
-	size_t nnames, capnames, capveto, *slot, slots;
-	size_t *refs, nrefs, caprefs;
+	struct occurrence *occ;
+	size_t nocc, capocc;
 	struct pending *pend;
 	size_t npend, cappend;
 	char **files;
 	size_t nfiles;
 	bool oom;
 };
-
-static size_t hash(const char *s, size_t len)
-{
-	size_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
 {
@@ -58,47 +53,6 @@ static bool grow(void **v, size_t *cap, size_t need, size_t size)
 	*v = nv;
 	*cap = ncap;
 	return true;
-}
-
-/* Index of group NAME, added if new; SIZE_MAX when out of memory. */
-static size_t intern(struct fold_ctx *fc, const char *name, size_t len)
-{
-	size_t i;
-
-	if (fc->nnames * 2 >= fc->slots) {
-		size_t nslots = fc->slots ? fc->slots * 2 : 64;
-		size_t *ns = malloc(nslots * sizeof(*ns));
-
-		if (ns == NULL)
-			return SIZE_MAX;
-		memset(ns, 0xff, nslots * sizeof(*ns));
-		for (size_t k = 0; k < fc->nnames; k++) {
-			i = hash(fc->names[k], strlen(fc->names[k])) & (nslots - 1);
-			while (ns[i] != SIZE_MAX)
-				i = (i + 1) & (nslots - 1);
-			ns[i] = k;
-		}
-		free(fc->slot);
-		fc->slot = ns;
-		fc->slots = nslots;
-		if (!grow((void **)&fc->names, &fc->capnames, nslots / 2 + 1, sizeof(char *)) ||
-		    !grow((void **)&fc->veto, &fc->capveto, nslots / 2 + 1, 1))
-			return SIZE_MAX;
-	}
-	i = hash(name, len) & (fc->slots - 1);
-	while (fc->slot[i] != SIZE_MAX) {
-		const char *have = fc->names[fc->slot[i]];
-
-		if (strncmp(have, name, len) == 0 && have[len] == '\0')
-			return fc->slot[i];
-		i = (i + 1) & (fc->slots - 1);
-	}
-	fc->names[fc->nnames] = strndup(name, len);
-	if (fc->names[fc->nnames] == NULL)
-		return SIZE_MAX;
-	fc->veto[fc->nnames] = 0;
-	fc->slot[i] = fc->nnames;
-	return fc->nnames++;
 }
 
 static unsigned file_index(struct fold_ctx *fc, const char *file)
@@ -123,7 +77,7 @@ static void defer_rule(struct fold_ctx *fc, const struct conf_rule *rule)
 	struct pending *p;
 
 	if (!grow((void **)&fc->pend, &fc->cappend, fc->npend + 1, sizeof(*fc->pend)) ||
-	    !grow((void **)&fc->refs, &fc->caprefs, fc->nrefs + rule->nwho, sizeof(*fc->refs))) {
+	    !grow((void **)&fc->occ, &fc->capocc, fc->nocc + rule->nwho, sizeof(*fc->occ))) {
 		fc->oom = true;
 		return;
 	}
@@ -132,21 +86,20 @@ static void defer_rule(struct fold_ctx *fc, const struct conf_rule *rule)
 	p->none = rule->none;
 	p->file = file_index(fc, rule->file);
 	p->line = rule->line;
-	p->first = fc->nrefs;
+	p->first = fc->nocc;
 	p->n = 0;
 	for (size_t i = 0; i < rule->nwho; i++) {
-		size_t k;
+		struct occurrence *o = &fc->occ[fc->nocc];
 
 		if (rule->who[i].kind != WHO_GROUP)
 			continue;
-		k = intern(fc, rule->who[i].name, rule->who[i].len);
-		if (k == SIZE_MAX) {
+		o->name = strndup(rule->who[i].name, rule->who[i].len);
+		if (o->name == NULL) {
 			fc->oom = true;
 			return;
 		}
-		if (rule->none)
-			fc->veto[k] = 1;
-		fc->refs[fc->nrefs++] = k;
+		o->none = rule->none;
+		fc->nocc++;
 		p->n++;
 	}
 }
@@ -167,23 +120,62 @@ static int fold_rule(const struct conf_rule *rule, void *ctx)
 	return 0;
 }
 
+static int cmp_occurrence(const void *a, const void *b)
+{
+	return strcmp((*(struct occurrence *const *)a)->name, (*(struct occurrence *const *)b)->name);
+}
+
+/*
+ * The waiting lines' group names, each once (sorted), into NAMES[*N], and
+ * VETO[k]: a 'none' line names NAMES[k]; each occurrence learns its index.
+ * NAMES borrows the occurrences' strings. 0, or -1 (out of memory).
+ */
+static int distinct_names(struct fold_ctx *fc, const char ***names, unsigned char **veto, size_t *n)
+{
+	struct occurrence **sorted = malloc((fc->nocc + 1) * sizeof(*sorted));
+
+	*n = 0;
+	*names = malloc((fc->nocc + 1) * sizeof(**names));
+	*veto = calloc(fc->nocc + 1, 1);
+	if (sorted == NULL || *names == NULL || *veto == NULL) {
+		free(sorted);
+		return -1;
+	}
+	for (size_t i = 0; i < fc->nocc; i++)
+		sorted[i] = &fc->occ[i];
+	qsort(sorted, fc->nocc, sizeof(*sorted), cmp_occurrence);
+	for (size_t i = 0; i < fc->nocc; i++) {
+		if (*n == 0 || strcmp((*names)[*n - 1], sorted[i]->name) != 0)
+			(*names)[(*n)++] = sorted[i]->name;
+		sorted[i]->name_index = *n - 1;
+		if (sorted[i]->none)
+			(*veto)[*n - 1] = 1;
+	}
+	free(sorted);
+	return 0;
+}
+
 /* All group names at once, then the rules that waited for them. */
 static int fold_pending(struct fold_ctx *fc)
 {
 	const struct match_user *u = fc->q->user;
-	unsigned char *member = calloc(fc->nnames + 1, 1);
+	const char **names = NULL;
+	unsigned char *veto = NULL, *member = calloc(fc->nocc + 1, 1);
 	struct conf_who *who = NULL;
-	size_t capwho = 0;
+	size_t capwho = 0, nnames;
 	int resolved = 0;
 
-	if (member == NULL)
+	if (member == NULL || distinct_names(fc, &names, &veto, &nnames) != 0) {
+		free(member);
+		free(names);
+		free(veto);
 		return -1;
-	if (fc->nnames && u->resolve) {
-		resolved = u->resolve(u->ctx, (const char *const *)fc->names, fc->veto, fc->nnames,
-				      member);
+	}
+	if (nnames && u->resolve) {
+		resolved = u->resolve(u->ctx, names, veto, nnames, member);
 	} else {
-		for (size_t k = 0; k < fc->nnames && resolved == 0; k++) {
-			int r = u->in_group ? u->in_group(u->ctx, fc->names[k]) : 0;
+		for (size_t k = 0; k < nnames && resolved == 0; k++) {
+			int r = u->in_group ? u->in_group(u->ctx, names[k]) : 0;
 
 			if (r == MATCH_ERROR)
 				resolved = -1;
@@ -198,19 +190,19 @@ static int fold_pending(struct fold_ctx *fc)
 		const char *unknown = NULL;
 
 		if (!grow((void **)&who, &capwho, p->n, sizeof(*who))) {
-			free(member);
-			return -1;
+			resolved = -2;
+			break;
 		}
 		for (size_t k = 0; k < p->n; k++) {
-			const char *name = fc->names[fc->refs[p->first + k]];
+			const struct occurrence *o = &fc->occ[p->first + k];
 
 			who[k].kind = WHO_GROUP;
-			who[k].name = name;
-			who[k].len = strlen(name);
-			if (member[fc->refs[p->first + k]] == 1)
+			who[k].name = o->name;
+			who[k].len = strlen(o->name);
+			if (member[o->name_index] == 1)
 				matched = 1;
-			else if (member[fc->refs[p->first + k]] == 2 && unknown == NULL)
-				unknown = name;
+			else if (member[o->name_index] == 2 && unknown == NULL)
+				unknown = o->name;
 		}
 		if (resolved < 0)
 			matched = MATCH_ERROR;
@@ -232,19 +224,18 @@ static int fold_pending(struct fold_ctx *fc)
 	}
 	free(who);
 	free(member);
-	return 0;
+	free(names);
+	free(veto);
+	return resolved == -2 ? -1 : 0;
 }
 
 static void free_ctx(struct fold_ctx *fc)
 {
-	for (size_t k = 0; k < fc->nnames; k++)
-		free(fc->names[k]);
+	for (size_t k = 0; k < fc->nocc; k++)
+		free(fc->occ[k].name);
 	for (size_t k = 0; k < fc->nfiles; k++)
 		free(fc->files[k]);
-	free(fc->names);
-	free(fc->veto);
-	free(fc->slot);
-	free(fc->refs);
+	free(fc->occ);
 	free(fc->pend);
 	free(fc->files);
 }
