@@ -330,6 +330,26 @@ CONF
 	[ $i -lt 50 ] || { echo "Bail out! slapd did not start"; diag < "$L/slapd.log"; exit 1; }
 }
 
+# ldif_base: the suffix and its people and groups branches, as LDIF
+ldif_base() {
+	cat <<LDIF
+dn: $DN
+objectClass: dcObject
+objectClass: organization
+o: ambcaps
+dc: ambcaps
+
+dn: ou=people,$DN
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,$DN
+objectClass: organizationalUnit
+ou: groups
+
+LDIF
+}
+
 # stop_slapd: the directory goes down
 stop_slapd() {
 	kill "$slapd_pid"

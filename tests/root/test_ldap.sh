@@ -14,21 +14,7 @@ done
 ls /lib/*/libnss_ldap.so.2 /usr/lib/*/libnss_ldap.so.2 >/dev/null 2>&1 || skip_all "libnss-ldapd is not installed"
 
 start_slapd "$T/ldap"
-ldapadd $LDAP > "$L/add.log" 2>&1 <<LDIF || { echo "Bail out! ldapadd failed"; diag < "$L/add.log"; exit 1; }
-dn: $DN
-objectClass: dcObject
-objectClass: organization
-o: ambcaps
-dc: ambcaps
-
-dn: ou=people,$DN
-objectClass: organizationalUnit
-ou: people
-
-dn: ou=groups,$DN
-objectClass: organizationalUnit
-ou: groups
-
+{ ldif_base; cat <<LDIF; } | ldapadd $LDAP > "$L/add.log" 2>&1 || { echo "Bail out! ldapadd failed"; diag < "$L/add.log"; exit 1; }
 dn: uid=ldapuser,ou=people,$DN
 objectClass: account
 objectClass: posixAccount

@@ -49,22 +49,7 @@ trap 'cleanup_world; umount -l /var/lib /etc /usr 2>/dev/null; rm -rf "$O"' EXIT
 
 start_slapd "$T/ldap"
 {
-	cat <<LDIF
-dn: $DN
-objectClass: dcObject
-objectClass: organization
-o: ambcaps
-dc: ambcaps
-
-dn: ou=people,$DN
-objectClass: organizationalUnit
-ou: people
-
-dn: ou=groups,$DN
-objectClass: organizationalUnit
-ou: groups
-
-LDIF
+	ldif_base
 	uid=4001
 	for u in lcarol lmany lfew lmid lone; do
 		cat <<LDIF
