@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,8 +177,11 @@ int caps_named(const char *name, size_t len)
 		bare += 4;
 		len -= 4;
 	}
-	/* each name of that length (memchr over the lengths), then the first
-	 * letter; most often as the table writes it: memcmp first */
+	/* each name of that length (memchr over the lengths, which holds only
+	 * small ones), then the first letter; most often as the table writes
+	 * it: memcmp first */
+	if (len > UCHAR_MAX)
+		return -1;
 	for (const unsigned char *l = cap_name_len;
 	     (l = memchr(l, (int)len, (size_t)(cap_name_len + NAMED_CAPS - l))) != NULL; l++) {
 		const char *known = cap_names[l - cap_name_len] + 4;

@@ -40,6 +40,13 @@ typedef int (*conf_rule_fn)(const struct conf_rule *rule, void *ctx);
  * Parse a capability list ("cap_a,b,CAP_C" or "none").
  * 0 with *mask and *none set, or -1 with the reason in ERR.
  */
+/*
+ * A word of the file as log lines may show it into BUF: quoted when it is
+ * made of the bytes of names and capability lists (never ':', '$' or '/'),
+ * at most 32 of them; otherwise only its length. Returns BUF.
+ */
+const char *conf_shown(const char *tok, size_t len, char *buf, size_t buflen);
+
 int conf_parse_caps(const char *text, capmask_t *mask, bool *none,
 		    struct amb_error *err);
 

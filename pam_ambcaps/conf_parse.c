@@ -19,7 +19,7 @@
  * otherwise only its length. The wrong file named by conf= (/etc/shadow)
  * must not end up in the auth log.
  */
-static const char *shown(const char *tok, size_t len, char *buf, size_t buflen)
+const char *conf_shown(const char *tok, size_t len, char *buf, size_t buflen)
 {
 	size_t i = 0;
 
@@ -63,10 +63,10 @@ static int list_error(const char *text, const char *why, struct amb_error *err)
 	else if (strpbrk(text, "^=!+") != NULL && strpbrk(text, ":$/") == NULL)
 		amb_error_set(err, "%s is libcap's capability.conf syntax: here a line names the "
 				   "capabilities alone (all become ambient); 'ambcaps import-pam-cap' "
-				   "converts a capability.conf", shown(text, strlen(text), show, sizeof(show)));
+				   "converts a capability.conf", conf_shown(text, strlen(text), show, sizeof(show)));
 	else
 		amb_error_set(err, "%s is not a capability list (is this the right file?)",
-			      shown(text, strlen(text), show, sizeof(show)));
+			      conf_shown(text, strlen(text), show, sizeof(show)));
 	return -1;
 }
 
@@ -102,12 +102,12 @@ static int empty_name(const char *text, size_t len, const char *p, const char *c
 
 	if (p == text)
 		amb_error_set(err, "capability list %s starts with a comma",
-			      shown(text, len, show, sizeof(show)));
+			      conf_shown(text, len, show, sizeof(show)));
 	else if (comma == NULL)
 		amb_error_set(err, "trailing comma in capability list %s",
-			      shown(text, len, show, sizeof(show)));
+			      conf_shown(text, len, show, sizeof(show)));
 	else
-		amb_error_set(err, "empty capability name in %s", shown(text, len, show, sizeof(show)));
+		amb_error_set(err, "empty capability name in %s", conf_shown(text, len, show, sizeof(show)));
 	return -1;
 }
 
@@ -185,18 +185,18 @@ static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct a
 	if (flags & TOK_COMMA) {
 		amb_error_set(err, "',' in name %s: separate users and groups with spaces "
 				   "(alice bob); only the capabilities are one word (cap_a,cap_b)",
-			      shown(tok, who->len, show, sizeof(show)));
+			      conf_shown(tok, who->len, show, sizeof(show)));
 		return -1;
 	}
 	if (flags & TOK_COLON) {
 		amb_error_set(err, "':' is not allowed in name %s",
-			      shown(tok, who->len, show, sizeof(show)));
+			      conf_shown(tok, who->len, show, sizeof(show)));
 		return -1;
 	}
 	if (tok[0] == '*') {
 		if (tok[1] != '\0') {
 			amb_error_set(err, "%s: '*' must stand alone",
-				      shown(tok, who->len, show, sizeof(show)));
+				      conf_shown(tok, who->len, show, sizeof(show)));
 			return -1;
 		}
 		if (nwho > 1) {
@@ -213,7 +213,7 @@ static int parse_who(struct conf_who *who, unsigned flags, size_t nwho, struct a
 		}
 		if (tok[1] == '@' || tok[1] == '*') {
 			amb_error_set(err, "%s is not a valid group name",
-				      shown(tok, who->len, show, sizeof(show)));
+				      conf_shown(tok, who->len, show, sizeof(show)));
 			return -1;
 		}
 		who->kind = WHO_GROUP;
@@ -251,7 +251,7 @@ static int finish_line(struct conf_parser *ps, const char *caps, size_t caps_len
 		char show[64];
 
 		amb_error_set(err, "%s:%u: %s is not followed by any user or group",
-			      ps->file, ps->line, shown(caps, caps_len, show, sizeof(show)));
+			      ps->file, ps->line, conf_shown(caps, caps_len, show, sizeof(show)));
 		return -1;
 	}
 	/* most lines name one capability: the list is that name, else parse_caps says what it is */

@@ -208,9 +208,13 @@ static int fold_pending(struct fold_ctx *fc)
 			matched = MATCH_ERROR;
 		else if (matched == 0 && unknown)
 			matched = MATCH_UNKNOWN;
-		if (matched == MATCH_UNKNOWN && p->none && fc->g->unknown_where[0] == '\0')
-			snprintf(fc->g->unknown_where, sizeof(fc->g->unknown_where), "%s:%u: group '%s'",
-				 fc->files[p->file], p->line, unknown);
+		if (matched == MATCH_UNKNOWN && p->none && fc->g->unknown_where[0] == '\0') {
+			char show[64];
+
+			snprintf(fc->g->unknown_where, sizeof(fc->g->unknown_where), "%s:%u: group %s",
+				 fc->files[p->file], p->line,
+				 conf_shown(unknown, strlen(unknown), show, sizeof(show)));
+		}
 		memset(&rule, 0, sizeof(rule));
 		rule.caps = p->caps;
 		rule.none = p->none;

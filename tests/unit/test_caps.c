@@ -479,6 +479,15 @@ static void names(void **state)
 		assert_int_equal(caps_named(upper, strlen(upper)), (int)b);
 		assert_int_equal(caps_named(buf, strlen(buf) - 1), -1);
 	}
+	/* a word whose length is a name's plus 256 is no name, and is not read past (ASan) */
+	{
+		char word[300];
+
+		memset(word, 'c', sizeof(word));
+		assert_int_equal(caps_named(word, 256 + 5), -1);
+		memcpy(word, "cap_", 4);
+		assert_int_equal(caps_named(word, 4 + 256 + 5), -1);
+	}
 }
 
 int main(void)
