@@ -169,14 +169,17 @@ static bool ascii_caseeq(const char *a, const char *b, size_t len)
 	return true;
 }
 
+/* How long NAME's "cap_" prefix is (any case): 4, or 0 (none, or nothing after it). */
+static size_t cap_prefix(const char *name, size_t len)
+{
+	return len > 4 && (memcmp(name, "cap_", 4) == 0 || ascii_caseeq(name, "cap_", 4)) ? 4 : 0;
+}
+
 int caps_named(const char *name, size_t len)
 {
-	const char *bare = name;
+	const char *bare = name + cap_prefix(name, len);
 
-	if (len > 4 && (memcmp(name, "cap_", 4) == 0 || ascii_caseeq(name, "cap_", 4))) {
-		bare += 4;
-		len -= 4;
-	}
+	len -= (size_t)(bare - name);
 	/* each name of that length (memchr over the lengths, which holds only
 	 * small ones), then the first letter; most often as the table writes
 	 * it: memcmp first */
@@ -196,8 +199,7 @@ int caps_named(const char *name, size_t len)
 int caps_from_name(const char *name, unsigned *bit, char *why, size_t whylen)
 {
 	size_t len = strlen(name);
-	const char *bare = len > 4 && (memcmp(name, "cap_", 4) == 0 || ascii_caseeq(name, "cap_", 4))
-				   ? name + 4 : name;
+	const char *bare = name + cap_prefix(name, len);
 	int named = caps_named(name, len);
 
 	if (named >= 0) {
