@@ -180,7 +180,7 @@ static int fold_pending(struct fold_ctx *fc)
 			if (r == MATCH_ERROR)
 				resolved = -1;
 			else
-				member[k] = r == MATCH_UNKNOWN ? 2 : (unsigned char)r;
+				member[k] = r == MATCH_UNKNOWN ? MATCH_MEMBER_UNKNOWN : (unsigned char)r;
 		}
 	}
 	for (size_t i = 0; i < fc->npend; i++) {
@@ -201,7 +201,7 @@ static int fold_pending(struct fold_ctx *fc)
 			who[k].len = strlen(o->name);
 			if (member[o->name_index] == 1)
 				matched = 1;
-			else if (member[o->name_index] == 2 && unknown == NULL)
+			else if (member[o->name_index] == MATCH_MEMBER_UNKNOWN && unknown == NULL)
 				unknown = o->name;
 		}
 		if (resolved < 0)

@@ -7,6 +7,8 @@
 /* answers besides 1 (member) and 0 (not) */
 #define MATCH_ERROR (-1)   /* membership could not be resolved (NSS error) */
 #define MATCH_UNKNOWN (-2) /* NSS does not know the group */
+/* resolve's MEMBER[i] for a 'none' line's group NSS does not know */
+#define MATCH_MEMBER_UNKNOWN 2
 
 struct match_user {
 	const char *name;
@@ -16,7 +18,7 @@ struct match_user {
 	size_t len; /* strlen(name): match_user_init() sets it */
 	/*
 	 * optional, for many groups at once: MEMBER[i] for NAMES[i], 1 or 0, or
-	 * 2 for a name NSS does not know; that must be found out only where
+	 * MATCH_MEMBER_UNKNOWN for a name NSS does not know; that must be found out only where
 	 * VETO[i] is set (a 'none' line names it). 0, or -1 (NSS error).
 	 */
 	int (*resolve)(void *ctx, const char *const *names, const unsigned char *veto, size_t n,

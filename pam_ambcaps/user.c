@@ -135,24 +135,37 @@ static int load_gids(struct amb_user *u)
 }
 
 /*
- * The short, case-folded form of a group name, for finding candidates only:
- * NSS providers may fold case (SSSD's case_sensitive = false, nslcd's
- * ignorecase) or qualify names ("ops@example.com", "EXAMPLE\ops"). OUT gets
- * the ASCII-lowercased part after the last '\' and before the next '@'.
+ * A group name's short form, for finding candidates only: NSS providers may
+ * fold case (SSSD's case_sensitive = false, nslcd's ignorecase) or qualify
+ * names ("ops@example.com", "EXAMPLE\ops"). The short form is the part
+ * after the last '\' and before the next '@' (*LEN bytes, returned), ASCII
+ * letters compared as lower case (key_byte).
  */
-static char *short_key(const char *name)
+static const char *short_part(const char *name, size_t *len)
 {
 	const char *s = strrchr(name, '\\');
-	size_t len;
-	char *key;
 
 	s = s ? s + 1 : name;
-	len = strcspn(s, "@");
-	key = malloc(len + 1);
+	*len = strcspn(s, "@");
+	return s;
+}
+
+static unsigned char key_byte(char c)
+{
+	return (unsigned char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+}
+
+/* NAME's short form, lower-cased, as a string to keep (NULL: out of memory). */
+static char *short_key(const char *name)
+{
+	size_t len;
+	const char *s = short_part(name, &len);
+	char *key = malloc(len + 1);
+
 	if (key == NULL)
 		return NULL;
 	for (size_t i = 0; i < len; i++)
-		key[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+		key[i] = (char)key_byte(s[i]);
 	key[len] = '\0';
 	return key;
 }
@@ -201,41 +214,40 @@ static int load_group_keys(struct amb_user *u)
 	return 0;
 }
 
-/* A name (NAME) against a short key (*KEY), as short_key would make it, without copying. */
+/* A name (NAME) against a kept short key (*KEY), as short_key would make it, without copying. */
 static int cmp_name_key(const void *name, const void *key)
 {
-	const char *s = strrchr(name, '\\'), *k = *(char *const *)key;
+	size_t len;
+	const char *s = short_part(name, &len);
+	const unsigned char *k = *(const unsigned char *const *)key;
 
-	s = s ? s + 1 : name;
-	for (;; s++, k++) {
-		unsigned char c = (unsigned char)(*s == '@' ? '\0' : *s);
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)*k || c == '\0')
-			return (int)c - (unsigned char)*k;
-	}
+	for (size_t i = 0; i < len; i++)
+		if (key_byte(s[i]) != k[i])
+			return (int)key_byte(s[i]) - k[i];
+	return -(int)k[len];
 }
 
 /* May NAME denote one of the user's groups? (Over-inclusive; never decides.) */
-static int candidate(struct amb_user *u, const char *name)
+static bool candidate(const struct amb_user *u, const char *name)
 {
 	return bsearch(name, u->groups, u->ngroups, sizeof(*u->groups), cmp_name_key) != NULL;
 }
 
-/* gid of group NAME: 1 found, 0 no such group, -1 NSS error (errno set). */
-static int group_gid(const char *name, gid_t *gid, char **buf, size_t *size)
+/* The rule: is NSS's gid for group NAME one of U's? 1 or 0, MATCH_UNKNOWN
+ * (no such group), or MATCH_ERROR with *ERROR set. */
+static int member_by_gid(const struct amb_user *u, const char *name, char **buf, size_t *size,
+			 int *error)
 {
 	struct group gr;
 	int rc = group_lookup(name, 0, &gr, buf, size);
 
 	if (rc < 0) {
-		errno = -rc;
-		return -1;
+		*error = -rc;
+		return MATCH_ERROR;
 	}
-	if (rc == 1)
-		*gid = gr.gr_gid;
-	return rc;
+	if (rc == 0)
+		return MATCH_UNKNOWN;
+	return bsearch(&gr.gr_gid, u->gids, u->ngids, sizeof(*u->gids), cmp_gid) != NULL;
 }
 
 /*
@@ -258,11 +270,10 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 		       unsigned char *member)
 {
 	struct amb_user *u = ctx;
-	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX);
+	size_t size = nss_bufsize(_SC_GETGR_R_SIZE_MAX), grants = 0;
 	char *buf = NULL;
-	size_t grants = 0;
 	bool by_her_groups;
-	int rc = 0;
+	int error = 0;
 
 	memset(member, 0, n);
 	if (n == 0)
@@ -272,42 +283,42 @@ int user_groups_member(void *ctx, const char *const *names, const unsigned char 
 	for (size_t i = 0; i < n; i++)
 		grants += !veto[i];
 	by_her_groups = grants > 0 && grants >= u->ngids;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		gid_t gid = 0;
-		int found = 1, named = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool named = false;
+		int r;
 
 		if (veto[i] || by_her_groups) {
-			if (load_group_keys(u) != 0)
-				rc = -1;
-			else if ((named = candidate(u, names[i])) < 0)
-				rc = ENOMEM;
-			if (rc != 0)
-				continue;
+			if (load_group_keys(u) != 0) {
+				free(buf);
+				return -1;
+			}
+			named = candidate(u, names[i]);
 			/* a grant's name that cannot be hers is not looked up */
-			if (!veto[i] && named == 0 && u->unnamed == 0)
+			if (!veto[i] && !named && u->unnamed == 0)
 				continue;
 		}
 		if (buf == NULL && (buf = malloc(size)) == NULL) {
-			rc = ENOMEM;
+			error = ENOMEM;
 			break;
 		}
-		found = group_gid(names[i], &gid, &buf, &size);
-		if (found < 0) {
-			rc = errno ? errno : EIO;
-		} else if (found == 0) {
-			member[i] = veto[i] ? USER_GROUP_UNKNOWN : 0;
-		} else {
-			member[i] = bsearch(&gid, u->gids, u->ngids, sizeof(*u->gids), cmp_gid) != NULL;
-		}
+		r = member_by_gid(u, names[i], &buf, &size, &error);
+		if (r == MATCH_ERROR)
+			break;
+		if (r == MATCH_UNKNOWN)
+			member[i] = veto[i] ? MATCH_MEMBER_UNKNOWN : 0;
+		else
+			member[i] = (unsigned char)r;
 		/* a veto also covers her when one of her groups bears its name
 		 * (two groups of one name, as a local entry over a directory's) */
-		if (veto[i] && named == 1 && member[i] != 1)
+		if (veto[i] && named)
 			member[i] = 1;
 	}
 	free(buf);
-	if (rc > 0)
-		set_groups_error(u, rc);
-	return rc == 0 ? 0 : -1;
+	if (error != 0) {
+		set_groups_error(u, error);
+		return -1;
+	}
+	return 0;
 }
 
 int user_in_group(void *ctx, const char *group)
@@ -316,8 +327,8 @@ int user_in_group(void *ctx, const char *group)
 	unsigned char member = 0;
 
 	if (user_groups_member(ctx, &group, &exact, 1, &member) != 0)
-		return -1;
-	return member == USER_GROUP_UNKNOWN ? MATCH_UNKNOWN : member;
+		return MATCH_ERROR;
+	return member == MATCH_MEMBER_UNKNOWN ? MATCH_UNKNOWN : member;
 }
 
 void user_free(struct amb_user *u)

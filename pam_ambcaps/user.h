@@ -7,8 +7,6 @@
 #include "match.h"
 
 #define USER_MAX_NAME 256
-/* user_groups_member's answer for a 'none' line's group NSS does not know */
-#define USER_GROUP_UNKNOWN 2
 
 struct amb_user {
 	char *name;
@@ -33,7 +31,7 @@ int user_lookup(const char *name, struct amb_user *u, struct amb_error *err);
  * Is the user U (a struct amb_user: also match_user's resolve callback)
  * a member (primary or supplementary) of each group in NAMES? Decided by
  * gid: NSS's gid for NAMES[i] is one of U's gids. MEMBER[i] = 1 or 0, or
- * USER_GROUP_UNKNOWN for a name with VETO[i] set that NSS does not know.
+ * MATCH_MEMBER_UNKNOWN for a name with VETO[i] set that NSS does not know.
  * Returns 0, or -1 when NSS could not resolve them. Cost: one getgrouplist,
  * one getgrnam_r per VETO[i] name, and for the other names either one
  * getgrnam_r each (fewer names than the user's groups) or one

@@ -199,7 +199,7 @@ static int counting(void *ctx, const char *const *names, const unsigned char *ve
 			strcat(vetoed_names, names[i]);
 			strcat(vetoed_names, " ");
 			if (strcmp(names[i], counting_unknown) == 0)
-				member[i] = 2;
+				member[i] = MATCH_MEMBER_UNKNOWN;
 		}
 	}
 	return 0;

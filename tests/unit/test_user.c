@@ -102,7 +102,7 @@ static void many_at_once(void **state)
 	assert_int_equal(user_lookup("dave", &u, &err), 1);
 	by_name = by_gid = 0;
 	assert_int_equal(user_groups_member(&u, names, vetoes, 5, member), 0);
-	assert_memory_equal(member, ((unsigned char[]){ 1, 0, 1, USER_GROUP_UNKNOWN, 1 }), 5);
+	assert_memory_equal(member, ((unsigned char[]){ 1, 0, 1, MATCH_MEMBER_UNKNOWN, 1 }), 5);
 	assert_int_equal(by_gid, 301); /* her groups named too: see the dup case below */
 	assert_int_equal(by_name, 5);
 	assert_int_equal(user_in_group(&u, "nosuch"), MATCH_UNKNOWN);
