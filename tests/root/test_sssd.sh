@@ -44,7 +44,59 @@ mount -t overlay overlay -o "lowerdir=$O/root/usr:/usr" /usr &&
 	skip_all "cannot mount overlays here (overlayfs in a user's mount namespace)"
 ldconfig
 setup_world
-trap 'cleanup_world; umount -l /var/lib /etc /usr 2>/dev/null; rm -rf "$O"' EXIT
+# start_sssd [DOMAIN-LINES [NSS-LINES [SCHEMA]]]: SSSD with an empty cache
+start_sssd() {
+	if [ "${3:-rfc2307}" = rfc2307bis ]; then
+		base="ou=bis,$DN"
+		probe=lbis
+		schema="ldap_schema = rfc2307bis
+ldap_group_object_class = groupOfNames
+ldap_group_member = member"
+	else
+		base=$DN
+		probe=lfew
+		schema="ldap_schema = rfc2307"
+	fi
+	cat > /etc/sssd/sssd.conf <<CONF
+[sssd]
+config_file_version = 2
+services = nss, pam
+domains = LDAP
+
+[nss]
+${2:-}
+
+[pam]
+
+[domain/LDAP]
+id_provider = ldap
+auth_provider = ldap
+ldap_uri = ldap://127.0.0.1:3890/
+ldap_search_base = $base
+ldap_user_search_base = ou=people,$base
+ldap_group_search_base = ou=groups,$base
+$schema
+ldap_id_use_start_tls = false
+ldap_auth_disable_tls_never_use_in_production = true
+cache_credentials = true
+enumerate = false
+${1:-}
+CONF
+	chmod 0600 /etc/sssd/sssd.conf
+	rm -f /var/lib/sss/db/* /var/lib/sss/mc/*
+	mkdir -p -m 0750 /var/log/sssd
+	/usr/sbin/sssd -D --logger=files || { echo "Bail out! sssd did not start"; diag < /var/log/sssd/sssd.log; exit 1; }
+	i=0
+	until getent passwd "$probe" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ $i -lt 100 ] || { echo "Bail out! SSSD does not answer"; tail -n 20 /var/log/sssd/*.log | diag; exit 1; }
+}
+stop_sssd() {
+	p=$(cat /run/sssd.pid 2>/dev/null) || return 0
+	kill "$p"
+	i=0
+	while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+trap 'stop_sssd; cleanup_world; umount -l /var/lib /etc /usr 2>/dev/null; rm -rf "$O"' EXIT
 [ -x /usr/sbin/sssd ] || { echo "Bail out! /usr/sbin/sssd is not in the unpacked packages"; exit 1; }
 
 start_slapd "$T/ldap"
@@ -175,59 +227,6 @@ for s in su runuser; do
 	cp "/etc/pam.d/$s" "$T/$s.mod"
 done
 
-# start_sssd [DOMAIN-LINES [NSS-LINES [SCHEMA]]]: SSSD with an empty cache
-start_sssd() {
-	if [ "${3:-rfc2307}" = rfc2307bis ]; then
-		base="ou=bis,$DN"
-		probe=lbis
-		schema="ldap_schema = rfc2307bis
-ldap_group_object_class = groupOfNames
-ldap_group_member = member"
-	else
-		base=$DN
-		probe=lfew
-		schema="ldap_schema = rfc2307"
-	fi
-	cat > /etc/sssd/sssd.conf <<CONF
-[sssd]
-config_file_version = 2
-services = nss, pam
-domains = LDAP
-
-[nss]
-${2:-}
-
-[pam]
-
-[domain/LDAP]
-id_provider = ldap
-auth_provider = ldap
-ldap_uri = ldap://127.0.0.1:3890/
-ldap_search_base = $base
-ldap_user_search_base = ou=people,$base
-ldap_group_search_base = ou=groups,$base
-$schema
-ldap_id_use_start_tls = false
-ldap_auth_disable_tls_never_use_in_production = true
-cache_credentials = true
-enumerate = false
-${1:-}
-CONF
-	chmod 0600 /etc/sssd/sssd.conf
-	rm -f /var/lib/sss/db/* /var/lib/sss/mc/*
-	mkdir -p -m 0750 /var/log/sssd
-	/usr/sbin/sssd -D --logger=files || { echo "Bail out! sssd did not start"; diag < /var/log/sssd/sssd.log; exit 1; }
-	i=0
-	until getent passwd "$probe" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-	[ $i -lt 100 ] || { echo "Bail out! SSSD does not answer"; tail -n 20 /var/log/sssd/*.log | diag; exit 1; }
-}
-stop_sssd() {
-	p=$(cat /run/sssd.pid 2>/dev/null) || return 0
-	kill "$p"
-	i=0
-	while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-}
-trap 'stop_sssd; cleanup_world; umount -l /var/lib /etc /usr 2>/dev/null; rm -rf "$O"' EXIT
 
 RAW=0000000000002000
 all4() { echo "$1 $1 $1 $1"; }
