@@ -3,7 +3,7 @@
  * parser and matcher (no second implementation).
  *
  *   ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [--pamdir DIR] [FILE...]   (check.c)
- *   ambcaps show USER [--service NAME] [--program PATH] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE]   (show.c)
+ *   ambcaps show USER [--service NAME] [--program PATH] [--conf FILE] [--confdir DIR] [--caps LIST] [--apply MODE] [--pamdir DIR]   (show.c)
  *   ambcaps import-pam-cap [FILE]   (importcap.c)
  */
 #include "config.h"
@@ -21,6 +21,7 @@ void usage(FILE *f)
 		"usage: ambcaps check [--strict] [--confdir DIR] [--pam-cap FILE] [--pamdir DIR] [FILE...]\n"
 		"       ambcaps show USER [--service NAME] [--conf FILE] [--confdir DIR]\n"
 		"                         [--caps LIST] [--apply auto|now|defer] [--program PATH]\n"
+		"                         [--pamdir DIR]\n"
 		"       ambcaps import-pam-cap [FILE]\n"
 		"       ambcaps --help | --version\n"
 		"See ambcaps(8).\n");

@@ -272,6 +272,28 @@ static void say_as(struct out *o, bool is_note, const char *where, const char *f
 	o->warn(o->ctx, where, msg, is_note);
 }
 
+void pamstack_runs(const char *const *dirs, const char *service, struct pamstack_runs *r)
+{
+	struct stack s;
+
+	memset(r, 0, sizeof(*r));
+	/* libpam reads "other" for a service that has no file of its own */
+	if (!find_file(dirs, service, r->file, sizeof(r->file)) &&
+	    !find_file(dirs, service = "other", r->file, sizeof(r->file))) {
+		r->file[0] = '\0';
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	read_stack(dirs, service, NULL, 0, &s);
+	for (size_t i = 0; i < s.n; i++) {
+		if (!is_module(&s.v[i], "pam_ambcaps.so"))
+			continue;
+		r->auth = r->auth || strcasecmp(s.v[i].type, "auth") == 0;
+		r->session = r->session || strcasecmp(s.v[i].type, "session") == 0;
+	}
+	free(s.v);
+}
+
 static void check_service(const char *const *dirs, const char *service, struct out *o,
 			  pamstack_args_fn check_args, void *actx, size_t *nrun)
 {
@@ -340,6 +362,26 @@ static void check_service(const char *const *dirs, const char *service, struct o
 	free(s.v);
 }
 
+/*
+ * pam-auth-update's profile puts pam_ambcaps in common-session, which
+ * Debian's runuser stack does not include: say so where that leaves
+ * runuser without it.
+ */
+static void runuser_note(const char *const *dirs, struct out *o)
+{
+	struct pamstack_runs ru, common;
+
+	pamstack_runs(dirs, "runuser", &ru);
+	if (ru.session || strcmp(base_name(ru.file), "runuser") != 0)
+		return;
+	pamstack_runs(dirs, "common-session", &common);
+	if (!common.session || strcmp(base_name(common.file), "common-session") != 0)
+		return;
+	note(o, ru.file, "service runuser: common-session runs pam_ambcaps (the pam-auth-update "
+			 "profile) but this stack does not include it, so runuser grants nothing; "
+			 "add 'session optional pam_ambcaps.so' here if it should");
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -389,6 +431,7 @@ size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
 		free(names[i]);
 	}
 	free(names);
+	runuser_note(dirs, &o);
 	for (size_t i = 0; i < o.n; i++)
 		free(o.said[i]);
 	free(o.said);

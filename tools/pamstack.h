@@ -27,4 +27,13 @@ typedef int (*pamstack_args_fn)(void *ctx, const char *args, char *why, size_t l
 size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
 		      pamstack_args_fn check_args, void *actx);
 
+/* What pamstack_runs found: the stack's file, and pam_ambcaps lines by type. */
+struct pamstack_runs {
+	char file[4096]; /* the service's stack file, or "other"'s when it has none; "" if neither */
+	bool auth, session;
+};
+
+/* Whether the stack libpam would read for SERVICE in DIRS runs pam_ambcaps. */
+void pamstack_runs(const char *const *dirs, const char *service, struct pamstack_runs *r);
+
 #endif

@@ -21,6 +21,7 @@
 #include "match.h"
 #include "user.h"
 #include "ambcaps.h"
+#include "pamstack.h"
 
 /* ---------- show ---------- */
 
@@ -91,7 +92,7 @@ static void on_rule(const struct conf_rule *rule, int matched, void *ctx)
 int cmd_show(int argc, char **argv)
 {
 	const char *user = NULL, *service = NULL, *conf = NULL, *confdir = NULL;
-	const char *capsarg = NULL, *apply = NULL, *program = NULL;
+	const char *capsarg = NULL, *apply = NULL, *program = NULL, *pamdir = NULL;
 	const char *modargv[8];
 	int modargc = 0, rc = 0;
 	char a_conf[4200], a_confdir[4200], a_caps[1100], a_apply[64], list[1024];
@@ -123,6 +124,8 @@ int cmd_show(int argc, char **argv)
 			slot = &apply;
 		else if (strcmp(argv[i], "--program") == 0)
 			slot = &program;
+		else if (strcmp(argv[i], "--pamdir") == 0)
+			slot = &pamdir;
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "ambcaps show: unknown option '%s'\n", argv[i]);
 			return EXIT_USAGE;
@@ -228,7 +231,12 @@ int cmd_show(int argc, char **argv)
 			{ NULL, NULL },
 		};
 
+		/* where libpam looks: the administrator's directory, then the vendor's */
+		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
+				       NULL };
+
 		for (size_t i = 0; common[i][0]; i++) {
+			struct pamstack_runs runs;
 			struct program prog;
 			const char *svc = service ? service : common[i][0];
 			const char *exe = program;
@@ -243,6 +251,13 @@ int cmd_show(int argc, char **argv)
 			printf("service %s, program %s: apply=%s%s: %s\n", svc, prog.exe,
 			       args_mode_name(choice.mode),
 			       choice.refused ? " (apply=defer refused)" : "", choice.why);
+			pamstack_runs(dirs, svc, &runs);
+			if (runs.file[0] == '\0')
+				printf("  service %s has no PAM stack (nor 'other'): nothing is granted through it\n",
+				       svc);
+			else if (!runs.auth && !runs.session)
+				printf("  %s runs no pam_ambcaps line: nothing is granted through service %s\n",
+				       runs.file, svc);
 			if (service)
 				break;
 		}

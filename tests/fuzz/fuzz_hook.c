@@ -84,7 +84,7 @@ static int collect(const struct conf_rule *rule, void *ctx)
  * The grant of USER (member of G) in TEXT, read the naive way: split at
  * '\n', drop a final '\r', words at spaces and tabs, a word starting with
  * '#' ends the line; the first word's capabilities (the module's own
- * conf_parse_caps: names are tested elsewhere), then names, @groups or '*'.
+ * conf_parse_caps: names are tested elsewhere), then @groups, '*' or names.
  * Only called for a configuration the module accepted.
  */
 static capmask_t reference_grant(const char *text, size_t len, const char *user,
@@ -118,9 +118,10 @@ static capmask_t reference_grant(const char *text, size_t len, const char *user,
 					abort(); /* the module accepted this line */
 				continue;
 			}
-			if (strcmp(w, "*") == 0 || strcmp(w, user) == 0)
-				match = true;
-			else if (w[0] == '@' && in_group((void *)g, w + 1) == 1)
+			/* a word starting with '@' is a group, even when a user bears that name */
+			if (w[0] == '@')
+				match = match || in_group((void *)g, w + 1) == 1;
+			else if (strcmp(w, "*") == 0 || strcmp(w, user) == 0)
 				match = true;
 		}
 		if (!match)
