@@ -339,17 +339,16 @@ static int check_candidate(const char *path, struct check_ctx *c)
  */
 static int stack_args(void *ctx, const char *args, char *why, size_t len)
 {
-	char copy[2048], *save = NULL;
+	char copy[2048];
 	const char *argv[64];
-	int argc = 0;
+	int argc;
 	struct args a;
 	struct conf_source src;
 	struct amb_error err;
 
 	(void)ctx;
 	snprintf(copy, sizeof(copy), "%s", args);
-	for (char *tok = strtok_r(copy, " \t", &save); tok && argc < 64; tok = strtok_r(NULL, " \t", &save))
-		argv[argc++] = tok;
+	argc = pamstack_split_args(copy, argv, 64); /* libpam's words, brackets and all */
 	if (args_parse(argc, argv, &a, &err) != 0) {
 		snprintf(why, len, "%s", err.msg);
 		return -1;

@@ -103,6 +103,41 @@ static char *field(char **p)
 	return start;
 }
 
+int pamstack_split_args(char *args, const char **argv, int max)
+{
+	static const char blanks[] = " \t\n";
+	char *p = args;
+	int n = 0;
+
+	while (n < max) {
+		char *word, *end;
+
+		p += strspn(p, blanks);
+		if (*p == '\0')
+			break;
+		if (*p == '[') {
+			char *to = ++p;
+
+			/* up to the first ']' not escaped, or the end of the line */
+			for (end = p; *end && *end != ']'; end++) {
+				if (end[0] == '\\' && end[1] == ']')
+					end++;
+				*to++ = *end;
+			}
+			word = p;
+			p = *end ? end + 1 : end; /* the next word may follow ']' at once */
+			*to = '\0';
+		} else {
+			word = p;
+			end = p + strcspn(p, blanks);
+			p = *end ? end + 1 : end;
+			*end = '\0';
+		}
+		argv[n++] = word;
+	}
+	return n;
+}
+
 /*
  * Next logical line of F into *BUF (a line ending in a backslash goes on
  * on the next one, as libpam reads them); *FIRST gets the number of its

@@ -27,6 +27,13 @@ typedef int (*pamstack_args_fn)(void *ctx, const char *args, char *why, size_t l
 size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
 		      pamstack_args_fn check_args, void *actx);
 
+/*
+ * Split a module line's arguments ARGS in place into at most MAX words, as
+ * libpam does: at blanks, a "[...]" is one word without its brackets, in
+ * which "\]" stands for "]". Returns the number of words.
+ */
+int pamstack_split_args(char *args, const char **argv, int max);
+
 /* What pamstack_runs found: the stack's file, and pam_ambcaps lines by type. */
 struct pamstack_runs {
 	char file[4096]; /* the service's stack file, or "other"'s when it has none; "" if neither */

@@ -160,15 +160,52 @@ mkdir -p "$S2"
 printf 'session sufficient \\\n    pam_ambcaps.so\n' > "$S2/su"
 printf 'session optional pam_ambcaps.so apply=deffer\n' > "$S2/login"
 printf 'session optional pam_ambcaps.so conf=%s/nosuch.conf\n' "$D" > "$S2/runuser"
+printf 'session optional pam_ambcaps.so [apply=deffer]\n' > "$S2/su-l"
+printf 'session optional pam_ambcaps.so [caps=cap_kill] [conf=%s/nosuch\\]x.conf]\n' "$D" > "$S2/sudo"
+printf 'session optional pam_ambcaps.so [caps=cap_kill]\n' > "$S2/xdm"
 i=0; while [ $i -lt 6 ]; do echo "@include loopsvc" >> "$S2/loopsvc"; i=$((i + 1)); done
 echo "session optional pam_ambcaps.so" >> "$S2/loopsvc"
 out=$(timeout 20 "$AMBCAPS" check --pamdir "$S2" --pam-cap /dev/null "$G" 2>&1); rc=$?
 stack "a line continued with a backslash" "^$S2/su:1: warning: 'sufficient pam_ambcaps.so'"
 stack "options the module refuses" "^$S2/login:1: warning: the module refuses this line and grants nothing there: apply=deffer: expected auto, now or defer"
 stack "a conf= the module refuses" "^$S2/runuser:1: warning: the module refuses this line and grants nothing there: $D/nosuch.conf: cannot open: No such file or directory"
+stack "an argument in brackets is read as libpam reads it" "^$S2/su-l:1: warning: the module refuses this line and grants nothing there: apply=deffer: expected auto, now or defer"
+stack "brackets, with an escaped ']'" "^$S2/sudo:1: warning: the module refuses this line and grants nothing there: $D/nosuch\\]x.conf: cannot open"
+n=$((n + 1))
+if ! printf '%s\n' "$out" | grep -q "$S2/xdm:"; then echo "ok $n - check --pamdir: [caps=...] is an option the module takes"; else
+	failed=$((failed + 1)); echo "not ok $n - check --pamdir: [caps=...] is an option the module takes"; printf '%s\n' "$out" | sed 's/^/# /'; fi
 stack "an include loop stops, and says so" "^loopsvc: warning: service loopsvc: its stack includes more than 256 files, too deeply or in a loop"
 n=$((n + 1))
 if [ "$rc" != 124 ]; then echo "ok $n - check --pamdir: an include loop costs no time"; else failed=$((failed + 1)); echo "not ok $n - check --pamdir: an include loop costs no time (timed out)"; fi
+
+# the pam-auth-update profile in common-session does not reach Debian's runuser: a note
+S3="$D/pam3.d"
+mkdir -p "$S3"
+printf 'session required pam_unix.so\nsession optional pam_ambcaps.so\n' > "$S3/common-session"
+printf 'auth sufficient pam_rootok.so\nsession include system-session\n' > "$S3/runuser"
+printf 'session required pam_unix.so\n' > "$S3/system-session"
+printf '@include common-session\n' > "$S3/su"
+out=$("$AMBCAPS" check --pamdir "$S3" --pam-cap /dev/null "$G" 2>&1)
+stack "runuser without the line the profile put in common-session (a note)" "^$S3/runuser: note: service runuser: common-session runs pam_ambcaps .* add 'session optional pam_ambcaps.so' here"
+expect "check --pamdir --strict: the runuser note is not a warning" 0 "usable" -- "$AMBCAPS" check --strict --pamdir "$S3" --pam-cap /dev/null "$G"
+expect "show --pamdir: a service whose stack runs no pam_ambcaps line grants nothing" 0 "^  $S3/runuser runs no pam_ambcaps line: nothing is granted through service runuser$" -- "$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service runuser
+out=$("$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service su 2>&1)
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -q "^service su, program /usr/bin/su: apply=defer" && ! printf '%s\n' "$out" | grep -qE "runs no pam_ambcaps|has no PAM stack"; then
+	echo "ok $n - show --pamdir: a stack that runs it through an include"; else
+	failed=$((failed + 1)); echo "not ok $n - show --pamdir: a stack that runs it through an include"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+expect "show --pamdir: a service with no stack and no 'other'" 0 "^  service nosuch has no PAM stack \(nor 'other'\): nothing is granted through it$" -- "$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service nosuch
+printf 'session optional pam_ambcaps.so\n' > "$S3/other"
+out=$("$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service nosuch 2>&1)
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -q "^service nosuch, program" && ! printf '%s\n' "$out" | grep -qE "runs no pam_ambcaps|has no PAM stack"; then
+	echo "ok $n - show --pamdir: a service with no stack reads 'other'"; else
+	failed=$((failed + 1)); echo "not ok $n - show --pamdir: a service with no stack reads 'other'"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+printf 'session optional pam_ambcaps.so\n' >> "$S3/runuser"
+out=$("$AMBCAPS" check --pamdir "$S3" --pam-cap /dev/null "$G" 2>&1)
+n=$((n + 1))
+if ! printf '%s\n' "$out" | grep -q "note: service runuser"; then echo "ok $n - check --pamdir: no runuser note once runuser has its line"; else
+	failed=$((failed + 1)); echo "not ok $n - check --pamdir: no runuser note once runuser has its line"; printf '%s\n' "$out" | sed 's/^/# /'; fi
 
 # what the launcher cannot read, it cannot grant
 mkdir -m 0755 "$D/ro.d"

@@ -194,6 +194,23 @@ check "su - alice with the shipped configuration: nothing granted" "$(all4 $NOTH
 echo "cap_net_bind_service  alice" >> "$R/etc/security/ambcaps.conf"
 check "su - alice granted cap_net_bind_service: her shell holds it (Inh Prm Eff Amb)" "$(all4 $GRANT_NBS)" "$(su_caps alice)"
 check "su - carol (no grant): nothing" "$(all4 $NOTHING)" "$(su_caps carol)"
+# Debian's runuser stack does not include common-session: the tool says so, on the real stacks
+out=$(in_root ambcaps check 2>&1)
+case $out in
+*"/etc/pam.d/runuser: note: service runuser: common-session runs pam_ambcaps"*) ok "enabled: ambcaps check notes that the profile does not reach runuser" ;;
+*) not_ok "enabled: ambcaps check notes that the profile does not reach runuser"; printf '%s\n' "$out" | diag ;;
+esac
+out=$(in_root ambcaps show alice 2>&1)
+case $out in
+*"/etc/pam.d/runuser runs no pam_ambcaps line: nothing is granted through service runuser"*)
+	case $out in
+	*"/etc/pam.d/su runs no"* | *"/etc/pam.d/login runs no"*) not_ok "enabled: ambcaps show: su and login run it, runuser does not"; printf '%s\n' "$out" | diag ;;
+	*) ok "enabled: ambcaps show: su and login run it, runuser does not" ;;
+	esac ;;
+*) not_ok "enabled: ambcaps show: su and login run it, runuser does not"; printf '%s\n' "$out" | diag ;;
+esac
+check "runuser -u alice (no line in Debian's runuser stack): nothing" "$(all4 $NOTHING)" \
+	"$(caps_in_root runuser -u alice -- cat /proc/self/status)"
 check "sudo -u alice ambcaps-exec CMD: the grant is ambient (the launcher's file capabilities work)" "$(all4 $GRANT_NBS)" \
 	"$(caps_in_root sudo -u alice /usr/bin/ambcaps-exec cat /proc/self/status)"
 
