@@ -23,7 +23,16 @@ struct amb_error {
 	char msg[768];
 };
 
-/* Set ERR (may be NULL) to the message, of kind AMB_ERR_REFUSED. */
+/* A control character (below 0x20, or DEL): never written into a message as it is. */
+static inline bool amb_is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+/* Replace each control character of S with '?': one message or name stays one line. */
+void amb_scrub(char *s);
+
+/* Set ERR (may be NULL) to the message, of kind AMB_ERR_REFUSED; control characters become '?'. */
 void amb_error_set(struct amb_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -406,6 +406,14 @@ void conf_free_names(struct conf_names *names)
 	memset(names, 0, sizeof(*names));
 }
 
+static bool has_control_byte(const char *name)
+{
+	for (; *name; name++)
+		if (amb_is_control(*name))
+			return true;
+	return false;
+}
+
 static int list_fd(int dfd, const char *dir, struct conf_names *out, struct amb_error *err)
 {
 	size_t cap = 0, icap = 0;
@@ -428,6 +436,12 @@ static int list_fd(int dfd, const char *dir, struct conf_names *out, struct amb_
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		if (want && has_control_byte(de->d_name)) {
+			/* it would go into every message about the file: refused, not read */
+			amb_error_set(err, "%s: drop-in '%s' has a control character in its name "
+					   "(shown as '?'); rename it", dir, de->d_name);
+			goto fail;
+		}
 		if (want && out->n >= CONF_MAX_DROPINS) {
 			amb_error_set(err, "%s: more than %u drop-in files", dir, CONF_MAX_DROPINS);
 			goto fail;
@@ -438,6 +452,8 @@ static int list_fd(int dfd, const char *dir, struct conf_names *out, struct amb_
 			amb_error_nomem(err, dir);
 			goto fail;
 		}
+		if (!want)
+			amb_scrub(out->ignored[out->nignored - 1]); /* only ever shown */
 	}
 	closedir(d);
 	if (out->n > 1)

@@ -4,6 +4,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+void amb_scrub(char *s)
+{
+	for (; *s; s++)
+		if (amb_is_control(*s))
+			*s = '?';
+}
+
 void amb_error_set(struct amb_error *err, const char *fmt, ...)
 {
 	va_list ap;
@@ -14,6 +21,7 @@ void amb_error_set(struct amb_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	amb_scrub(err->msg); /* a path or name in it may come from anywhere */
 }
 
 void amb_error_nomem(struct amb_error *err, const char *what)

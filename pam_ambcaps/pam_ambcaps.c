@@ -81,9 +81,7 @@ static const char *printable(const char *name, char *buf, size_t len)
 	size_t i = 0;
 
 	for (; name[i] != '\0' && i < len - 1 && i < 64; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		buf[i] = amb_is_control(name[i]) ? '?' : name[i];
 	}
 	buf[i] = '\0';
 	return buf;

@@ -406,6 +406,20 @@ static void dropin_order(void **state)
 	assert_string_equal(names.names[1], "9-b.conf");
 	assert_int_equal(names.nignored, 4);
 	conf_free_names(&names);
+	/* a name that is not a drop-in's is shown with its control characters as '?' */
+	put("d/two\nlines.txt", "", -1, 0644);
+	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), 1);
+	assert_int_equal(names.nignored, 5);
+	assert_string_equal(names.ignored[3], "two?lines.txt"); /* sorted: after notes.txt */
+	conf_free_names(&names);
+	/* a drop-in's name with one: refused, and the message stays one line */
+	put("d/50-x\n\033[31mgranted.conf", "cap_net_raw alice\n", -1, 0644);
+	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
+	if (strstr(err.msg, "/d: drop-in '50-x??[31mgranted.conf' has a control character in its name") == NULL)
+		fail_msg("expected the control character refused, got \"%s\"", err.msg);
+	snprintf(dir, sizeof(dir), "%s/d", tmp);
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/50-x\n\033[31mgranted.conf");
+	assert_int_equal(unlink(dir), 0);
 	snprintf(dir, sizeof(dir), "%s/nodir", tmp);
 	assert_int_equal(conf_list_dropins(dir, geteuid(), true, &names, &err), 0);
 	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
