@@ -51,12 +51,35 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+ * The user this process runs for: the one LOGNAME names (as su, sudo, sshd
+ * and login set it) where that user has the real uid, else the uid's name.
+ * Users who share a uid are one principal to the kernel, and the uid alone
+ * finds only the first of them. NULL if NSS knows neither.
+ */
+static struct passwd *session_user(struct passwd *pw, char *buf, size_t len)
+{
+	const char *login = getenv("LOGNAME");
+	struct passwd *res = NULL;
+
+	if (login != NULL && login[0] != '\0' && getpwnam_r(login, pw, buf, len, &res) == 0 &&
+	    res != NULL && res->pw_uid == getuid())
+		return res;
+	if (getpwuid_r(getuid(), pw, buf, len, &res) != 0)
+		return NULL;
+	return res;
+}
+
 static int exec_user_shell(bool verbose)
 {
 	const char *cmd = getenv("SSH_ORIGINAL_COMMAND");
-	struct passwd *pw = getpwuid(getuid());
-	const char *shell = pw && pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
+	struct passwd pwbuf, *pw;
+	char buf[4096];
+	const char *shell;
 	char argv0[256];
+
+	pw = session_user(&pwbuf, buf, sizeof(buf));
+	shell = pw && pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
 
 	if (cmd != NULL && (strcmp(cmd, "internal-sftp") == 0 ||
 			    strncmp(cmd, "internal-sftp ", 14) == 0)) {
@@ -119,7 +142,8 @@ static int add_caps(const struct conf_rule *rule, void *ctx)
 }
 
 /*
- * The real user's grant from the module's default configuration, or -1
+ * The real user's grant (the user LOGNAME names if it has the real uid,
+ * else the uid's name) from the module's default configuration, or -1
  * with ERR (nothing may be kept then). First everything that no line
  * grants leaves P and I; only then does NSS run.
  */
@@ -131,7 +155,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 	struct match_user mu;
 	struct grant_query q;
 	struct grant g;
-	struct passwd pw, *res = NULL;
+	struct passwd pw;
 	capmask_t any = 0, kept;
 	char buf[4096];
 	int rc;
@@ -144,7 +168,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 		return -1;
 	if (caps_keep_only(any, &kept, NULL, err) != 0)
 		return -1;
-	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
+	if (session_user(&pw, buf, sizeof(buf)) == NULL) {
 		amb_error_set(err, "uid %u has no user name (NSS)", (unsigned)getuid());
 		return -1;
 	}
@@ -240,7 +264,8 @@ int main(int argc, char **argv)
 				if (caps_no_new_privs())
 					fprintf(stderr, "ambcaps-exec: no_new_privs is set (by a container "
 							"runtime, a sandbox or a parent), so file "
-							"capabilities are inert and nothing can be made "
+							"capabilities add nothing to what this process "
+							"already held and nothing of the grant can be made "
 							"ambient\n");
 				else
 					fprintf(stderr, "ambcaps-exec: this program has no "

@@ -40,7 +40,7 @@ while ! grep -q CapAmb "$out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 check "sudo: no process of bob holds caps outside the grant" "" "$(invariant 2002 "$GRANT_NBS")"
 wait "$spid"
 
-# no_new_privs makes file capabilities inert: the launcher says so, and keeps
+# under no_new_privs file capabilities add nothing to P (empty here): the launcher says so, and keeps
 # only what it holds in P, I and the grant at once: nothing
 out=$(sudo -u bob setpriv --no-new-privs "$LAUNCHER" cat /proc/self/status 2>&1)
 check "under no_new_privs nothing becomes ambient (and I keeps only P & I & grant)" "$NOTHING $NOTHING $NOTHING $NOTHING" "$(caps_of "$out")"

@@ -10,6 +10,9 @@
 #   e. a systemd-like PAM executor: a helper child that drops to the user
 #      and keeps the transaction open
 #   f. a uid switch after pam_close_session (also as /usr/bin/su)
+#   g. two users sharing a uid (carol, then carol2 with a grant): each gets
+#      their own grant from the module and the launcher, and a LOGNAME
+#      naming a user of another uid changes nothing
 # Every scenario runs twice: with Debian's stock "auth optional pam_cap.so"
 # in common-auth, and with that line removed.
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +42,12 @@ chmod 0440 "$T/sudoers.d/ambcaps-trust"
 mount --bind "$T/sudoers.d" /etc/sudoers.d
 
 FOREIGN=0000000000200002        # cap_sys_admin,cap_dac_override
+GRANT_RAW=0000000000002000      # cap_net_raw
+
+# carol2 shares carol's uid (after her in passwd, so the uid names carol)
+echo "carol2:x:2003:2003:test user carol2:/home/carol:/bin/bash" >> "$T/passwd"
+echo "carol2:$PWHASH:19000:0:99999:7:::" >> "$T/shadow"
+echo "cap_net_raw  carol2" >> "$T/security/ambcaps.conf"
 all4() { echo "$1 $1 $1 $1"; }
 
 # The probe a target shell sources: its own status, then it stays alive
@@ -153,6 +162,24 @@ run_world() {
 	session "alice+I: ambcaps-exec" 2001 "$GRANT_NBS" "$(all4 $GRANT_NBS)" \
 		setpriv --reuid=2001 --regid=2001 --clear-groups --inh-caps=+net_bind_service,+sys_admin \
 		"$LAUNCHER" sh -c ". $PROBE"
+
+	# g. users sharing a uid: the module goes by PAM_USER, the launcher by
+	# LOGNAME where it names a user of its uid
+	session "root: su - carol2 (carol's uid)" 2003 "$GRANT_RAW" "$(all4 $GRANT_RAW)" \
+		su - carol2 -c ". $PROBE"
+	session "root: su - carol (carol2's uid)" 2003 "$NOTHING" "$(all4 $NOTHING)" \
+		su - carol -c ". $PROBE"
+	session "root: sudo -u carol2 ambcaps-exec" 2003 "$GRANT_RAW" "$(all4 $GRANT_RAW)" \
+		sudo -n -u carol2 "$LAUNCHER" sh -c ". $PROBE"
+	session "carol+I, LOGNAME=carol2: ambcaps-exec" 2003 "$GRANT_RAW" "$(all4 $GRANT_RAW)" \
+		setpriv --reuid=2003 --regid=2003 --clear-groups --inh-caps=+net_raw,+sys_admin \
+		env LOGNAME=carol2 "$LAUNCHER" sh -c ". $PROBE"
+	session "carol+I, LOGNAME=alice (another uid): ambcaps-exec" 2003 "$NOTHING" "$(all4 $NOTHING)" \
+		setpriv --reuid=2003 --regid=2003 --clear-groups --inh-caps=+net_bind_service,+net_raw \
+		env LOGNAME=alice "$LAUNCHER" sh -c ". $PROBE"
+	session "carol+I, no LOGNAME: ambcaps-exec (the uid's first name, carol)" 2003 "$NOTHING" "$(all4 $NOTHING)" \
+		setpriv --reuid=2003 --regid=2003 --clear-groups --inh-caps=+net_raw \
+		env -u LOGNAME "$LAUNCHER" sh -c ". $PROBE"
 
 	# e. a systemd-like executor (service login): its helper child runs as
 	# alice with the transaction open and never ends it
