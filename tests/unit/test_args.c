@@ -50,6 +50,12 @@ static void every_option(void **state)
 	assert_string_equal(a.confdir, "/x/a.d");
 	assert_int_equal(args_parse(1, ARGS("apply=now"), &a, &err), 0);
 	assert_int_equal(a.apply, APPLY_NOW);
+	/* repeated: caps= adds up (above), the others' last one wins, as pam_ambcaps(8) says */
+	assert_int_equal(args_parse(6, ARGS("conf=/x/a.conf", "apply=defer", "confdir=/x/a.d",
+					    "conf=/x/b.conf", "apply=now", "confdir=/x/b.d"), &a, &err), 0);
+	assert_string_equal(a.conf, "/x/b.conf");
+	assert_string_equal(a.confdir, "/x/b.d");
+	assert_int_equal(a.apply, APPLY_NOW);
 }
 
 static void bad_options(void **state)
