@@ -52,19 +52,15 @@ static const char *base_name(const char *path)
 }
 
 /*
- * The user this process runs for: the one LOGNAME names (as su, sudo, sshd
- * and login set it) where that user has the real uid, else the uid's name.
- * Users who share a uid are one principal to the kernel, and the uid alone
- * finds only the first of them. NULL if NSS knows neither.
+ * The user this process runs for: the real uid's name in NSS. Never the
+ * environment (LOGNAME, USER): its spelling is the caller's to choose, and
+ * a provider that folds case or answers for aliases would let a chosen
+ * spelling escape a veto. Users who share a uid get the first one's grant.
  */
-static struct passwd *session_user(struct passwd *pw, char *buf, size_t len)
+static struct passwd *real_user(struct passwd *pw, char *buf, size_t len)
 {
-	const char *login = getenv("LOGNAME");
 	struct passwd *res = NULL;
 
-	if (login != NULL && login[0] != '\0' && getpwnam_r(login, pw, buf, len, &res) == 0 &&
-	    res != NULL && res->pw_uid == getuid())
-		return res;
 	if (getpwuid_r(getuid(), pw, buf, len, &res) != 0)
 		return NULL;
 	return res;
@@ -78,7 +74,7 @@ static int exec_user_shell(bool verbose)
 	const char *shell;
 	char argv0[256];
 
-	pw = session_user(&pwbuf, buf, sizeof(buf));
+	pw = real_user(&pwbuf, buf, sizeof(buf));
 	shell = pw && pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
 
 	if (cmd != NULL && (strcmp(cmd, "internal-sftp") == 0 ||
@@ -142,8 +138,7 @@ static int add_caps(const struct conf_rule *rule, void *ctx)
 }
 
 /*
- * The real user's grant (the user LOGNAME names if it has the real uid,
- * else the uid's name) from the module's default configuration, or -1
+ * The real user's grant from the module's default configuration, or -1
  * with ERR (nothing may be kept then). First everything that no line
  * grants leaves P and I; only then does NSS run.
  */
@@ -168,7 +163,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 		return -1;
 	if (caps_keep_only(any, &kept, NULL, err) != 0)
 		return -1;
-	if (session_user(&pw, buf, sizeof(buf)) == NULL) {
+	if (real_user(&pw, buf, sizeof(buf)) == NULL) {
 		amb_error_set(err, "uid %u has no user name (NSS)", (unsigned)getuid());
 		return -1;
 	}

@@ -10,9 +10,9 @@
 #   e. a systemd-like PAM executor: a helper child that drops to the user
 #      and keeps the transaction open
 #   f. a uid switch after pam_close_session (also as /usr/bin/su)
-#   g. two users sharing a uid (carol, then carol2 with a grant): each gets
-#      their own grant from the module and the launcher, and a LOGNAME
-#      naming a user of another uid changes nothing
+#   g. two users sharing a uid (carol, then carol2 with a grant): the module
+#      goes by the login's name, the launcher by the uid's first name, and
+#      no LOGNAME changes what the launcher grants
 # Every scenario runs twice: with Debian's stock "auth optional pam_cap.so"
 # in common-auth, and with that line removed.
 . "$(dirname "$0")/lib.sh"
@@ -164,22 +164,22 @@ run_world() {
 		"$LAUNCHER" sh -c ". $PROBE"
 
 	# g. users sharing a uid: the module goes by PAM_USER, the launcher by
-	# LOGNAME where it names a user of its uid
+	# the uid's first name (carol), never by the LOGNAME its caller sets
 	session "root: su - carol2 (carol's uid)" 2003 "$GRANT_RAW" "$(all4 $GRANT_RAW)" \
 		su - carol2 -c ". $PROBE"
 	session "root: su - carol (carol2's uid)" 2003 "$NOTHING" "$(all4 $NOTHING)" \
 		su - carol -c ". $PROBE"
-	session "root: sudo -u carol2 ambcaps-exec" 2003 "$GRANT_RAW" "$(all4 $GRANT_RAW)" \
+	session "root: sudo -u carol2 ambcaps-exec (the uid's first name, carol)" 2003 "$NOTHING" "$(all4 $NOTHING)" \
 		sudo -n -u carol2 "$LAUNCHER" sh -c ". $PROBE"
-	session "carol+I, LOGNAME=carol2: ambcaps-exec" 2003 "$GRANT_RAW" "$(all4 $GRANT_RAW)" \
+	session "carol+I, LOGNAME=carol2: ambcaps-exec" 2003 "$NOTHING" "$(all4 $NOTHING)" \
 		setpriv --reuid=2003 --regid=2003 --clear-groups --inh-caps=+net_raw,+sys_admin \
-		env LOGNAME=carol2 "$LAUNCHER" sh -c ". $PROBE"
+		env LOGNAME=carol2 USER=carol2 "$LAUNCHER" sh -c ". $PROBE"
 	session "carol+I, LOGNAME=alice (another uid): ambcaps-exec" 2003 "$NOTHING" "$(all4 $NOTHING)" \
 		setpriv --reuid=2003 --regid=2003 --clear-groups --inh-caps=+net_bind_service,+net_raw \
-		env LOGNAME=alice "$LAUNCHER" sh -c ". $PROBE"
-	session "carol+I, no LOGNAME: ambcaps-exec (the uid's first name, carol)" 2003 "$NOTHING" "$(all4 $NOTHING)" \
-		setpriv --reuid=2003 --regid=2003 --clear-groups --inh-caps=+net_raw \
-		env -u LOGNAME "$LAUNCHER" sh -c ". $PROBE"
+		env LOGNAME=alice USER=alice "$LAUNCHER" sh -c ". $PROBE"
+	session "dave+I, LOGNAME=carol2: ambcaps-exec (dave's own grant)" 2004 "$GRANT_NBS_RAW" "$(all4 $GRANT_NBS_RAW)" \
+		setpriv --reuid=2004 --regid=2004 --clear-groups --inh-caps=+net_bind_service,+net_raw,+sys_admin \
+		env LOGNAME=carol2 USER=carol2 "$LAUNCHER" sh -c ". $PROBE"
 
 	# e. a systemd-like executor (service login): its helper child runs as
 	# alice with the transaction open and never ends it
