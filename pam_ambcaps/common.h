@@ -23,13 +23,18 @@ struct amb_error {
 	char msg[768];
 };
 
-/* A control character (below 0x20, or DEL): never written into a message as it is. */
-static inline bool amb_is_control(char c)
+/*
+ * A byte never written into a message as it is: anything but printable
+ * ASCII. Control characters (C0, DEL) would split or forge lines; bytes
+ * of 0x80 and above may be C1 controls (CSI), a bidirectional override in
+ * UTF-8, or no character at all.
+ */
+static inline bool amb_unsafe_byte(char c)
 {
-	return (unsigned char)c < 0x20 || c == 0x7f;
+	return (unsigned char)c < 0x20 || (unsigned char)c > 0x7e;
 }
 
-/* Replace each control character of S with '?': one message or name stays one line. */
+/* Replace each unsafe byte of S with '?': one message or name stays one plain line. */
 void amb_scrub(char *s);
 
 /* Set ERR (may be NULL) to the message, of kind AMB_ERR_REFUSED; control characters become '?'. */

@@ -406,10 +406,10 @@ void conf_free_names(struct conf_names *names)
 	memset(names, 0, sizeof(*names));
 }
 
-static bool has_control_byte(const char *name)
+static bool has_unsafe_byte(const char *name)
 {
 	for (; *name; name++)
-		if (amb_is_control(*name))
+		if (amb_unsafe_byte(*name))
 			return true;
 	return false;
 }
@@ -436,10 +436,10 @@ static int list_fd(int dfd, const char *dir, struct conf_names *out, struct amb_
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (want && has_control_byte(de->d_name)) {
+		if (want && has_unsafe_byte(de->d_name)) {
 			/* it would go into every message about the file: refused, not read */
-			amb_error_set(err, "%s: drop-in '%s' has a control character in its name "
-					   "(shown as '?'); rename it", dir, de->d_name);
+			amb_error_set(err, "%s: drop-in '%s' has a byte other than printable ASCII in "
+					   "its name (shown as '?'); rename it", dir, de->d_name);
 			goto fail;
 		}
 		if (want && out->n >= CONF_MAX_DROPINS) {

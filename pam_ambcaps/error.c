@@ -7,7 +7,7 @@
 void amb_scrub(char *s)
 {
 	for (; *s; s++)
-		if (amb_is_control(*s))
+		if (amb_unsafe_byte(*s))
 			*s = '?';
 }
 

@@ -81,7 +81,7 @@ static const char *printable(const char *name, char *buf, size_t len)
 	size_t i = 0;
 
 	for (; name[i] != '\0' && i < len - 1 && i < 64; i++) {
-		buf[i] = amb_is_control(name[i]) ? '?' : name[i];
+		buf[i] = amb_unsafe_byte(name[i]) ? '?' : name[i];
 	}
 	buf[i] = '\0';
 	return buf;

@@ -168,6 +168,7 @@ static int own_grant(capmask_t *grant, char *name, size_t namelen, struct amb_er
 		return -1;
 	}
 	snprintf(name, namelen, "%s", pw.pw_name);
+	amb_scrub(name); /* only shown: NSS may hold any bytes */
 	rc = user_lookup(pw.pw_name, &u, err);
 	if (rc <= 0) {
 		if (rc == 0)

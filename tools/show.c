@@ -96,6 +96,7 @@ int cmd_show(int argc, char **argv)
 	const char *modargv[8];
 	int modargc = 0, rc = 0;
 	char a_conf[4200], a_confdir[4200], a_caps[1100], a_apply[64], list[1024];
+	char shown[USER_MAX_NAME + 1];
 	struct args a;
 	struct amb_error err;
 	struct amb_user u;
@@ -192,15 +193,17 @@ int cmd_show(int argc, char **argv)
 		goto out;
 	}
 	bounding = caps_read_state(&st, ~(capmask_t)0, &err) == 0 ? st.bounding : ~(capmask_t)0;
-	printf("user %s (uid %u)\n", u.name, (unsigned)u.uid);
+	snprintf(shown, sizeof(shown), "%s", u.name);
+	amb_scrub(shown); /* NSS may hold any bytes */
+	printf("user %s (uid %u)\n", shown, (unsigned)u.uid);
 	printf("configuration: %u file(s) read\n", nfiles);
 	if (g.unresolved)
 		printf("warning: the groups of %s could not be resolved (%s): @group lines grant nothing\n",
-		       u.name, u.groups_err);
+		       shown, u.groups_err);
 	if (g.unknown_where[0])
 		printf("warning: %s on a 'none' line is unknown to NSS: it vetoes %s "
 		       "(a veto that cannot be checked applies to everyone)\n",
-		       g.unknown_where, u.name);
+		       g.unknown_where, shown);
 	total = grant_total(&g, a.caps);
 	for (unsigned bit = 0; bit < CAPMASK_BITS; bit++) {
 		char name[64];

@@ -415,10 +415,23 @@ static void dropin_order(void **state)
 	/* a drop-in's name with one: refused, and the message stays one line */
 	put("d/50-x\n\033[31mgranted.conf", "cap_net_raw alice\n", -1, 0644);
 	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
-	if (strstr(err.msg, "/d: drop-in '50-x??[31mgranted.conf' has a control character in its name") == NULL)
+	if (strstr(err.msg, "/d: drop-in '50-x??[31mgranted.conf' has a byte other than printable ASCII in its name") == NULL)
 		fail_msg("expected the control character refused, got \"%s\"", err.msg);
 	snprintf(dir, sizeof(dir), "%s/d", tmp);
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/50-x\n\033[31mgranted.conf");
+	assert_int_equal(unlink(dir), 0);
+	/* a C1 control in UTF-8 (U+009B, CSI), a bidirectional override (U+202E): the same */
+	put("d/50-\xc2\x9b" "31m.conf", "", -1, 0644);
+	snprintf(dir, sizeof(dir), "%s/d", tmp);
+	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
+	if (strstr(err.msg, "drop-in '50-??31m.conf' has a byte other than printable ASCII") == NULL)
+		fail_msg("expected the C1 control refused, got \"%s\"", err.msg);
+	snprintf(dir, sizeof(dir), "%s/d/50-\xc2\x9b" "31m.conf", tmp);
+	assert_int_equal(unlink(dir), 0);
+	put("d/50-\xe2\x80\xae" "abc.conf", "", -1, 0644);
+	snprintf(dir, sizeof(dir), "%s/d", tmp);
+	assert_int_equal(conf_list_dropins(dir, geteuid(), false, &names, &err), -1);
+	snprintf(dir, sizeof(dir), "%s/d/50-\xe2\x80\xae" "abc.conf", tmp);
 	assert_int_equal(unlink(dir), 0);
 	snprintf(dir, sizeof(dir), "%s/nodir", tmp);
 	assert_int_equal(conf_list_dropins(dir, geteuid(), true, &names, &err), 0);
