@@ -339,28 +339,46 @@ static int check_candidate(const char *path, struct check_ctx *c)
  */
 static int stack_args(void *ctx, const char *args, char *why, size_t len)
 {
-	char copy[2048];
+	char copy[2048], name[64];
 	const char *argv[64];
 	int argc;
+	bool open_bracket;
+	size_t used = 0;
 	struct args a;
 	struct conf_source src;
 	struct amb_error err;
 
 	(void)ctx;
 	snprintf(copy, sizeof(copy), "%s", args);
-	argc = pamstack_split_args(copy, argv, 64); /* libpam's words, brackets and all */
+	argc = pamstack_split_args(copy, argv, 64, &open_bracket); /* libpam's words */
 	if (args_parse(argc, argv, &a, &err) != 0) {
 		snprintf(why, len, "%s", err.msg);
 		return -1;
 	}
-	if (a.conf_is_default && strcmp(a.confdir ? a.confdir : "", AMBCAPS_CONFDIR) == 0)
-		return 0;
-	args_conf_source(&a, &src);
-	if (conf_load(&src, ignore_rule, NULL, NULL, &err) != 0) {
-		snprintf(why, len, "%s", err.msg);
-		return -1;
+	if (!a.conf_is_default || strcmp(a.confdir ? a.confdir : "", AMBCAPS_CONFDIR) != 0) {
+		args_conf_source(&a, &src);
+		if (conf_load(&src, ignore_rule, NULL, NULL, &err) != 0) {
+			snprintf(why, len, "%s", err.msg);
+			return -1;
+		}
 	}
-	return 0;
+	if (open_bracket) {
+		snprintf(why, len, "an argument opens '[' and never closes it: libpam passes the rest "
+				   "of the line as one argument, with the line's end, which the module "
+				   "refuses; add the ']'");
+		return 1;
+	}
+	/* caps= grants every user of the stack: the same risks as a line of the file */
+	why[0] = '\0';
+	for (size_t i = 0; i < sizeof(risks) / sizeof(risks[0]) && used < len; i++) {
+		if (!(a.caps & CAPMASK_BIT(risks[i].bit)))
+			continue;
+		caps_name(risks[i].bit, name, sizeof(name));
+		used += (size_t)snprintf(why + used, len - used, "%s%s is %s",
+					 used ? "; " : "caps= gives every user of this stack: ", name,
+					 risks[i].why);
+	}
+	return why[0] ? 1 : 0;
 }
 
 static void stack_warning(void *ctx, const char *where, const char *msg, bool note)

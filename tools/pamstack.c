@@ -103,12 +103,14 @@ static char *field(char **p)
 	return start;
 }
 
-int pamstack_split_args(char *args, const char **argv, int max)
+int pamstack_split_args(char *args, const char **argv, int max, bool *open_bracket)
 {
 	static const char blanks[] = " \t\n";
 	char *p = args;
 	int n = 0;
 
+	if (open_bracket)
+		*open_bracket = false;
 	while (n < max) {
 		char *word, *end;
 
@@ -125,6 +127,8 @@ int pamstack_split_args(char *args, const char **argv, int max)
 				*to++ = *end;
 			}
 			word = p;
+			if (*end == '\0' && open_bracket)
+				*open_bracket = true;
 			p = *end ? end + 1 : end; /* the next word may follow ']' at once */
 			*to = '\0';
 		} else {
@@ -321,10 +325,17 @@ void pamstack_runs(const char *const *dirs, const char *service, struct pamstack
 	memset(&s, 0, sizeof(s));
 	read_stack(dirs, service, NULL, 0, &s);
 	for (size_t i = 0; i < s.n; i++) {
-		if (!is_module(&s.v[i], "pam_ambcaps.so"))
+		const struct line *l = &s.v[i];
+		bool session = strcasecmp(l->type, "session") == 0;
+
+		if (!is_module(l, "pam_ambcaps.so"))
 			continue;
-		r->auth = r->auth || strcasecmp(s.v[i].type, "auth") == 0;
-		r->session = r->session || strcasecmp(s.v[i].type, "session") == 0;
+		if (session || (strcasecmp(l->type, "auth") == 0 && !r->session)) {
+			snprintf(r->where, sizeof(r->where), "%s", l->where);
+			snprintf(r->args, sizeof(r->args), "%s", l->args);
+		}
+		r->auth = r->auth || strcasecmp(l->type, "auth") == 0;
+		r->session = r->session || session;
 	}
 	free(s.v);
 }
@@ -356,9 +367,13 @@ static void check_service(const char *const *dirs, const char *service, struct o
 		if (check_args) {
 			char why[1024];
 
-			if (check_args(actx, l->args, why, sizeof(why)) != 0)
+			int rc = check_args(actx, l->args, why, sizeof(why));
+
+			if (rc < 0)
 				say(o, l->where, "the module refuses this line and grants nothing "
 					   "there: %s", why);
+			else if (rc > 0)
+				say(o, l->where, "%s", why);
 		}
 		if (first[t]) {
 			say(o, l->where, "service %s runs pam_ambcaps twice in its %s stack "

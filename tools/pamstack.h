@@ -15,7 +15,10 @@
  */
 typedef void (*pamstack_warn_fn)(void *ctx, const char *where, const char *msg, bool note);
 
-/* Asked about the arguments ARGS of each pam_ambcaps line: 0 usable, else WHY. */
+/*
+ * Asked about the arguments ARGS of each pam_ambcaps line: 0 usable; -1
+ * refused by the module, and WHY; 1 usable, with WHY a warning about it.
+ */
 typedef int (*pamstack_args_fn)(void *ctx, const char *args, char *why, size_t len);
 
 /*
@@ -30,14 +33,18 @@ size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
 /*
  * Split a module line's arguments ARGS in place into at most MAX words, as
  * libpam does: at blanks, a "[...]" is one word without its brackets, in
- * which "\]" stands for "]". Returns the number of words.
+ * which "\]" stands for "]". Returns the number of words; *OPEN_BRACKET
+ * (may be NULL) says whether a '[' ran to the end without its ']'.
  */
-int pamstack_split_args(char *args, const char **argv, int max);
+int pamstack_split_args(char *args, const char **argv, int max, bool *open_bracket);
 
 /* What pamstack_runs found: the stack's file, and pam_ambcaps lines by type. */
 struct pamstack_runs {
 	char file[4096]; /* the service's stack file, or "other"'s when it has none; "" if neither */
 	bool auth, session;
+	/* the line whose options count: the last session line, else the last auth line */
+	char where[4200]; /* file:line */
+	char args[2048];  /* its arguments, as written */
 };
 
 /* Whether the stack libpam would read for SERVICE in DIRS runs pam_ambcaps. */

@@ -93,8 +93,11 @@ int cmd_show(int argc, char **argv)
 {
 	const char *user = NULL, *service = NULL, *conf = NULL, *confdir = NULL;
 	const char *capsarg = NULL, *apply = NULL, *program = NULL, *pamdir = NULL;
-	const char *modargv[8];
+	const char *modargv[64];
 	int modargc = 0, rc = 0;
+	struct pamstack_runs stack;
+	char stackargs[2048];
+	bool from_stack = false;
 	char a_conf[4200], a_confdir[4200], a_caps[1100], a_apply[64], list[1024];
 	char shown[USER_MAX_NAME + 1];
 	struct args a;
@@ -147,6 +150,19 @@ int cmd_show(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* where libpam looks: the administrator's directory, then the vendor's */
+	const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d", NULL };
+
+	/* --service alone: the options of that stack's line, as the module gets them */
+	memset(&stack, 0, sizeof(stack));
+	if (service) {
+		pamstack_runs(dirs, service, &stack);
+		if (stack.args[0] && !conf && !confdir && !capsarg && !apply) {
+			snprintf(stackargs, sizeof(stackargs), "%s", stack.args);
+			modargc = pamstack_split_args(stackargs, modargv, 64, NULL);
+			from_stack = true;
+		}
+	}
 	/* the module's own option parser decides what these mean */
 	if (conf) {
 		snprintf(a_conf, sizeof(a_conf), "conf=%s", conf);
@@ -165,6 +181,11 @@ int cmd_show(int argc, char **argv)
 		modargv[modargc++] = a_apply;
 	}
 	if (args_parse(modargc, modargv, &a, &err) != 0) {
+		if (from_stack) {
+			fprintf(stderr, "%s: the module refuses this line and grants nothing there: %s\n",
+				stack.where, err.msg);
+			return EXIT_CONFIG;
+		}
 		fprintf(stderr, "ambcaps show: %s\n", err.msg);
 		return EXIT_USAGE;
 	}
@@ -197,6 +218,9 @@ int cmd_show(int argc, char **argv)
 	amb_scrub(shown); /* NSS may hold any bytes */
 	printf("user %s (uid %u)\n", shown, (unsigned)u.uid);
 	printf("configuration: %u file(s) read\n", nfiles);
+	if (stack.args[0])
+		printf("options of %s: %s%s\n", stack.where, stack.args,
+		       (conf || confdir || capsarg || apply) ? " (replaced by those given here)" : "");
 	if (g.unresolved)
 		printf("warning: the groups of %s could not be resolved (%s): @group lines grant nothing\n",
 		       shown, u.groups_err);
@@ -234,10 +258,6 @@ int cmd_show(int argc, char **argv)
 			{ NULL, NULL },
 		};
 
-		/* where libpam looks: the administrator's directory, then the vendor's */
-		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
-				       NULL };
-
 		for (size_t i = 0; common[i][0]; i++) {
 			struct pamstack_runs runs;
 			struct program prog;
@@ -261,6 +281,9 @@ int cmd_show(int argc, char **argv)
 			else if (!runs.auth && !runs.session)
 				printf("  %s runs no pam_ambcaps line: nothing is granted through service %s\n",
 				       runs.file, svc);
+			else if (!service && runs.args[0])
+				printf("  its line %s has options (%s) not counted here: "
+				       "ambcaps show %s --service %s\n", runs.where, runs.args, shown, svc);
 			if (service)
 				break;
 		}

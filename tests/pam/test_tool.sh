@@ -28,6 +28,7 @@ cat > "$D/passwd" <<P
 root:x:0:0::/root:/bin/sh
 alice:x:1001:100::/home/alice:/bin/sh
 bob:x:1002:100::/home/bob:/bin/sh
+carol:x:1003:100::/home/carol:/bin/sh
 mallory:x:1006:100::/home/mallory:/bin/sh
 P
 printf 'users:x:100:\nwebdevs:x:2000:bob\n' > "$D/group"
@@ -162,7 +163,7 @@ printf 'session optional pam_ambcaps.so apply=deffer\n' > "$S2/login"
 printf 'session optional pam_ambcaps.so conf=%s/nosuch.conf\n' "$D" > "$S2/runuser"
 printf 'session optional pam_ambcaps.so [apply=deffer]\n' > "$S2/su-l"
 printf 'session optional pam_ambcaps.so [caps=cap_kill] [conf=%s/nosuch\\]x.conf]\n' "$D" > "$S2/sudo"
-printf 'session optional pam_ambcaps.so [caps=cap_kill]\n' > "$S2/xdm"
+printf 'session optional pam_ambcaps.so [caps=cap_net_bind_service]\n' > "$S2/xdm"
 i=0; while [ $i -lt 6 ]; do echo "@include loopsvc" >> "$S2/loopsvc"; i=$((i + 1)); done
 echo "session optional pam_ambcaps.so" >> "$S2/loopsvc"
 out=$(timeout 20 "$AMBCAPS" check --pamdir "$S2" --pam-cap /dev/null "$G" 2>&1); rc=$?
@@ -206,6 +207,23 @@ out=$("$AMBCAPS" check --pamdir "$S3" --pam-cap /dev/null "$G" 2>&1)
 n=$((n + 1))
 if ! printf '%s\n' "$out" | grep -q "note: service runuser"; then echo "ok $n - check --pamdir: no runuser note once runuser has its line"; else
 	failed=$((failed + 1)); echo "not ok $n - check --pamdir: no runuser note once runuser has its line"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+
+# the options of a stack's line: check judges them, show --service uses them
+S4="$D/pam4.d"
+mkdir -p "$S4"
+printf 'session optional pam_ambcaps.so conf=%s caps=net_raw\n' "$C" > "$S4/su"
+printf 'auth optional pam_ambcaps.so\nsession optional pam_ambcaps.so [caps=sys_admin,setuid] conf=%s\n' "$C" > "$S4/sudo"
+printf 'session optional pam_ambcaps.so notify [caps=net_raw\n' > "$S4/login"
+printf 'session optional pam_ambcaps.so apply=deffer\n' > "$S4/runuser"
+out=$("$AMBCAPS" check --pamdir "$S4" --pam-cap /dev/null "$G" 2>&1)
+stack "caps= on a stack line: its risks, as for a line of the file" "^$S4/sudo:2: warning: caps= gives every user of this stack: cap_sys_admin is root-equivalent: .*; cap_setuid is root-equivalent"
+stack "a '[' never closed" "^$S4/login:1: warning: an argument opens '\\[' and never closes it"
+expect "show --service: the stack line's options count" 0 "^grant: cap_net_bind_service,cap_net_raw$" -- "$AMBCAPS" show bob --pamdir "$S4" --service su
+expect "show --service: says whose options" 0 "^options of $S4/su:1: conf=$C caps=net_raw$" -- "$AMBCAPS" show bob --pamdir "$S4" --service su
+expect "show --service: bracketed caps= as libpam passes it" 0 "^grant: cap_setuid,cap_sys_admin$" -- "$AMBCAPS" show carol --pamdir "$S4" --service sudo
+expect "show --service --caps: options given replace the stack's" 0 "^options of $S4/su:1: conf=$C caps=net_raw \\(replaced by those given here\\)$" -- "$AMBCAPS" show bob --pamdir "$S4" --service su --conf "$C"
+expect "show --service: a line the module refuses" 1 "^$S4/runuser:1: the module refuses this line and grants nothing there: apply=deffer" -- "$AMBCAPS" show bob --pamdir "$S4" --service runuser
+expect "show: a listed service's line with options is pointed at" 0 "^  its line $S4/su:1 has options \\(conf=$C caps=net_raw\\) not counted here: ambcaps show bob --service su$" -- "$AMBCAPS" show bob --conf "$C" --pamdir "$S4"
 
 # what the launcher cannot read, it cannot grant
 mkdir -m 0755 "$D/ro.d"
