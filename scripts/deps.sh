@@ -51,3 +51,17 @@ apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
 sssd_debs "${1:-}"
+
+# the daemons these packages bring are the tests' own to start: keep the ones
+# installed just now from starting at the next boot as well, and say so
+off=""
+for pair in openssh-server:ssh slapd:slapd nslcd:nslcd; do
+	pkg=${pair%%:*} unit=${pair#*:}
+	case " $missing " in *" $pkg "*) ;; *) continue ;; esac
+	if command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --quiet "$unit" >/dev/null 2>&1 || :
+	fi
+	update-rc.d "$unit" disable >/dev/null 2>&1 || :
+	off="$off $unit"
+done
+[ -z "$off" ] || echo "deps.sh: installed and disabled at boot (the tests start their own):$off; 'systemctl enable' to use them"

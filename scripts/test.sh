@@ -12,7 +12,20 @@ set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
 require_all=no
-[ "${1:-}" = "--require-all" ] && require_all=yes
+usage() {
+	echo "usage: scripts/test.sh [--require-all]"
+	echo "  as root: installs the dependencies (scripts/deps.sh), builds in _build/ and runs every"
+	echo "  test level; --require-all (CI) adds distcheck, the demo, ASan/UBSan and the fuzzers, and"
+	echo "  counts a skipped level as a failure. Progress: _build/main/check.log. One test, later:"
+	echo "  cd _build/main && make check TESTS=tests/root/test_su.sh"
+}
+for arg in "$@"; do
+	case $arg in
+	--require-all) require_all=yes ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "scripts/test.sh: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
+	esac
+done
 jobs=$(nproc 2>/dev/null || echo 2)
 
 if [ "$(id -u)" = 0 ] && [ -z "${AMBCAPS_NO_DEPS:-}" ]; then
@@ -54,7 +67,8 @@ mkdir -p _build/main
 ( cd _build/main && "$top/configure" --enable-werror --prefix=/usr --sysconfdir=/etc &&
   make -j"$jobs" ) >_build/main-build.log 2>&1 ||
 	{ tail -n 40 _build/main-build.log; echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-( cd _build/main && make -j"$jobs" check >check.log 2>&1 )
+echo "running the test levels (3 to 5 minutes; progress in _build/main/check.log)"
+( cd _build/main && make -j"$jobs" --output-sync=line check >check.log 2>&1 )
 tally _build/main ""
 
 if [ "$require_all" = yes ]; then
@@ -83,7 +97,7 @@ if [ "$require_all" = yes ]; then
 		tests=$(cd _build/asan && make -s -f Makefile print-san-tests 2>/dev/null)
 		( cd _build/asan && ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 \
 		  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		  make -j"$jobs" check TESTS="$tests" >check.log 2>&1 )
+		  make -j"$jobs" --output-sync=line check TESTS="$tests" >check.log 2>&1 )
 		tally _build/asan "asan "
 	else
 		tail -n 40 _build/asan-build.log; echo "FAIL: asan build"; failed=$((failed + 1))
