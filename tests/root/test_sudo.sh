@@ -66,6 +66,22 @@ case "$out" in
 esac
 rm -f "$T/sudoers.d/ambcaps-noexec"
 
+# sudo's INTERCEPT by ptrace (intercept_type=trace) is not a preloaded
+# library: sudo follows the launcher's exec and still judges every command
+# it runs, so the launcher runs, and a command the policy denies stays denied
+printf 'Defaults:carol intercept, intercept_type=trace\ncarol ALL=(bob) NOPASSWD: ALL, !/usr/bin/id\n' \
+	> "$T/sudoers.d/ambcaps-trace"
+chmod 0440 "$T/sudoers.d/ambcaps-trace"
+out=$(su carol -c "sudo -n -u bob $LAUNCHER /bin/sh -c '/usr/bin/id -u; echo after'" 2>&1); rc=$?
+case "$out" in
+*2002*) not_ok "under INTERCEPT by ptrace a denied command stays denied through the launcher (rc $rc)"; printf '%s\n' "$out" | diag ;;
+*after*) ok "under INTERCEPT by ptrace a denied command stays denied through the launcher" ;;
+*) not_ok "under INTERCEPT by ptrace a denied command stays denied through the launcher (it did not run, rc $rc)"; printf '%s\n' "$out" | diag ;;
+esac
+out=$(su carol -c "sudo -n -u bob $LAUNCHER cat /proc/self/status" 2>&1)
+check "under INTERCEPT by ptrace the launcher still makes the grant ambient" "$(all4 "$GRANT_NBS")" "$(caps_of "$out")"
+rm -f "$T/sudoers.d/ambcaps-trace"
+
 # the launcher refuses to run setuid
 cp "$LAUNCHER" "$T/bin/setuid-exec"
 chmod 4755 "$T/bin/setuid-exec"
