@@ -105,6 +105,7 @@ for p in "/lib/$multiarch/security/pam_ambcaps.so" /usr/bin/ambcaps-exec /usr/sb
 	/usr/share/man/man8/ambcaps-exec.8.gz /usr/share/man/man8/ambcaps.8.gz \
 	/usr/share/doc/libpam-ambcaps/README.md.gz /usr/share/doc/libpam-ambcaps/SECURITY.md.gz \
 	/usr/share/doc/libpam-ambcaps/copyright /usr/share/doc/libpam-ambcaps/examples/ambcaps.conf \
+	/usr/share/doc/libpam-ambcaps/examples/runuser /usr/share/doc/libpam-ambcaps/examples/cron \
 	/usr/share/bash-completion/completions/ambcaps; do
 	grep -qxF "$p" "$W/contents" || missing="$missing $p"
 done
