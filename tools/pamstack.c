@@ -21,7 +21,7 @@
 
 struct line {
 	char type[16];     /* auth, account, session, password */
-	char control[128]; /* required, optional, [...], include, substack */
+	char control[128]; /* required, optional, include, substack, or the inside of [...] */
 	char module[256];  /* basename of the module */
 	char args[2048];   /* its arguments, as libpam passes them */
 	char where[4200];  /* file:line */
@@ -82,63 +82,52 @@ static void push(struct stack *s, const char *type, const char *control, const c
 	snprintf(l->where, sizeof(l->where), "%s:%u", file, lineno);
 }
 
-/* Next field of P: a [bracketed control] is one field. */
-static char *field(char **p)
+/*
+ * The next word of *P, in place, as libpam reads every word of a line (the
+ * type, the control, the module and each argument): words end at blanks;
+ * a "[...]" is one word without its brackets, in which "\\]" stands for "]",
+ * and the next word may follow its ']' at once. NULL at the end. *OPEN
+ * (may be NULL) is set when a '[' runs to the end without its ']'.
+ */
+static char *next_word(char **p, bool *open)
 {
-	char *start, *end;
+	static const char blanks[] = " \t\n";
+	char *word, *end;
 
-	*p += strspn(*p, " \t");
+	*p += strspn(*p, blanks);
 	if (**p == '\0')
 		return NULL;
-	start = *p;
-	if (*start == '[') {
-		end = strchr(start, ']');
-		end = end ? end + 1 : start + strlen(start);
+	if (**p == '[') {
+		char *to = ++*p;
+
+		for (end = *p; *end && *end != ']'; end++) {
+			if (end[0] == '\\' && end[1] == ']')
+				end++;
+			*to++ = *end;
+		}
+		word = *p;
+		if (*end == '\0' && open)
+			*open = true;
+		*p = *end ? end + 1 : end;
+		*to = '\0';
 	} else {
-		end = start + strcspn(start, " \t");
+		word = *p;
+		end = word + strcspn(word, blanks);
+		*p = *end ? end + 1 : end;
+		*end = '\0';
 	}
-	if (*end != '\0')
-		*end++ = '\0';
-	*p = end;
-	return start;
+	return word;
 }
 
 int pamstack_split_args(char *args, const char **argv, int max, bool *open_bracket)
 {
-	static const char blanks[] = " \t\n";
-	char *p = args;
+	char *p = args, *word;
 	int n = 0;
 
 	if (open_bracket)
 		*open_bracket = false;
-	while (n < max) {
-		char *word, *end;
-
-		p += strspn(p, blanks);
-		if (*p == '\0')
-			break;
-		if (*p == '[') {
-			char *to = ++p;
-
-			/* up to the first ']' not escaped, or the end of the line */
-			for (end = p; *end && *end != ']'; end++) {
-				if (end[0] == '\\' && end[1] == ']')
-					end++;
-				*to++ = *end;
-			}
-			word = p;
-			if (*end == '\0' && open_bracket)
-				*open_bracket = true;
-			p = *end ? end + 1 : end; /* the next word may follow ']' at once */
-			*to = '\0';
-		} else {
-			word = p;
-			end = p + strcspn(p, blanks);
-			p = *end ? end + 1 : end;
-			*end = '\0';
-		}
+	while (n < max && (word = next_word(&p, open_bracket)) != NULL)
 		argv[n++] = word;
-	}
 	return n;
 }
 
@@ -211,19 +200,19 @@ static void read_stack(const char *const *dirs, const char *file, const char *on
 
 		if (hash)
 			*hash = '\0';
-		type = field(&p);
+		type = next_word(&p, NULL);
 		if (type == NULL)
 			continue;
 		if (strcmp(type, "@include") == 0) {
-			module = field(&p);
+			module = next_word(&p, NULL);
 			if (module)
 				read_stack(dirs, module, only, depth + 1, s);
 			continue;
 		}
 		if (type[0] == '-')
 			type++;
-		control = field(&p);
-		module = field(&p);
+		control = next_word(&p, NULL);
+		module = next_word(&p, NULL);
 		if (control == NULL || module == NULL || (only && strcasecmp(type, only) != 0))
 			continue;
 		if (strcmp(control, "include") == 0 || strcmp(control, "substack") == 0) {
