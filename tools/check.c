@@ -471,12 +471,10 @@ int cmd_check(int argc, char **argv)
 	    check_pam_cap(pamcap ? pamcap : "/etc/security/capability.conf", pamcap != NULL, &c) != 0)
 		rc = EXIT_CONFIG;
 	if (pamdir != NULL || first == argc) {
-		/* where libpam looks: the administrator's directory, then the vendor's */
-		const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d",
-				       NULL };
-
+		const char *dirs[3];
 		struct stat pst;
 
+		pamstack_dirs(pamdir, dirs);
 		if (pamdir != NULL && (stat(pamdir, &pst) != 0 || !S_ISDIR(pst.st_mode))) {
 			fprintf(stderr, "%s: not a directory of PAM stacks\n", pamdir);
 			rc = EXIT_CONFIG;

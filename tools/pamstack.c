@@ -119,6 +119,13 @@ static char *next_word(char **p, bool *open)
 	return word;
 }
 
+void pamstack_dirs(const char *pamdir, const char *dirs[3])
+{
+	dirs[0] = pamdir ? pamdir : "/etc/pam.d";
+	dirs[1] = pamdir ? NULL : "/usr/lib/pam.d";
+	dirs[2] = NULL;
+}
+
 int pamstack_split_args(char *args, const char **argv, int max, bool *open_bracket)
 {
 	char *p = args, *word;

@@ -31,6 +31,13 @@ size_t pamstack_check(const char *const *dirs, pamstack_warn_fn warn, void *ctx,
 		      pamstack_args_fn check_args, void *actx);
 
 /*
+ * Where libpam looks for stacks, into DIRS (NULL-terminated): PAMDIR alone
+ * when given, else the administrator's /etc/pam.d, then the vendor's
+ * /usr/lib/pam.d.
+ */
+void pamstack_dirs(const char *pamdir, const char *dirs[3]);
+
+/*
  * Split a module line's arguments ARGS in place into at most MAX words, as
  * libpam does: at blanks, a "[...]" is one word without its brackets, in
  * which "\]" stands for "]". Returns the number of words; *OPEN_BRACKET

@@ -95,7 +95,8 @@ int cmd_show(int argc, char **argv)
 	const char *capsarg = NULL, *apply = NULL, *program = NULL, *pamdir = NULL;
 	const char *modargv[64];
 	int modargc = 0, rc = 0;
-	struct pamstack_runs stack;
+	const char *dirs[3];
+	struct pamstack_runs stack, runs;
 	char stackargs[2048];
 	bool from_stack = false;
 	char a_conf[4200], a_confdir[4200], a_caps[1100], a_apply[64], list[1024];
@@ -150,9 +151,7 @@ int cmd_show(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	/* where libpam looks: the administrator's directory, then the vendor's */
-	const char *dirs[] = { pamdir ? pamdir : "/etc/pam.d", pamdir ? NULL : "/usr/lib/pam.d", NULL };
-
+	pamstack_dirs(pamdir, dirs);
 	/* --service alone: the options of that stack's line, as the module gets them */
 	memset(&stack, 0, sizeof(stack));
 	if (service) {
@@ -259,7 +258,7 @@ int cmd_show(int argc, char **argv)
 		};
 
 		for (size_t i = 0; common[i][0]; i++) {
-			struct pamstack_runs runs;
+			const struct pamstack_runs *r = &stack; /* --service: read above */
 			struct program prog;
 			const char *svc = service ? service : common[i][0];
 			const char *exe = program;
@@ -274,16 +273,19 @@ int cmd_show(int argc, char **argv)
 			printf("service %s, program %s: apply=%s%s: %s\n", svc, prog.exe,
 			       args_mode_name(choice.mode),
 			       choice.refused ? " (apply=defer refused)" : "", choice.why);
-			pamstack_runs(dirs, svc, &runs);
-			if (runs.file[0] == '\0')
+			if (!service) {
+				pamstack_runs(dirs, svc, &runs);
+				r = &runs;
+			}
+			if (r->file[0] == '\0')
 				printf("  service %s has no PAM stack (nor 'other'): nothing is granted through it\n",
 				       svc);
-			else if (!runs.auth && !runs.session)
+			else if (!r->auth && !r->session)
 				printf("  %s runs no pam_ambcaps line: nothing is granted through service %s\n",
-				       runs.file, svc);
-			else if (!service && runs.args[0])
+				       r->file, svc);
+			else if (!service && r->args[0])
 				printf("  its line %s has options (%s) not counted here: "
-				       "ambcaps show %s --service %s\n", runs.where, runs.args, shown, svc);
+				       "ambcaps show %s --service %s\n", r->where, r->args, shown, svc);
 			if (service)
 				break;
 		}
