@@ -137,10 +137,16 @@ printf 'session optional pam_ambcaps.so\n' > "$S/systemd-user"
 printf 'session include common-session\n' > "$S/runuser"
 printf 'session substack common-session\n' > "$S/su"
 out=$("$AMBCAPS" check --pamdir "$S" --pam-cap /dev/null "$G" 2>&1)
-stack() { # NAME PATTERN: the check's output has PATTERN
-	if printf '%s\n' "$out" | grep -qE -- "$2"; then ok "check --pamdir: $1"; else
-		failed=$((failed + 1)); n=$((n + 1)); echo "not ok $n - check --pamdir: $1 (/$2/)"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+# has NAME PATTERN, lacks NAME PATTERN: $out matches PATTERN (grep -E), or does not
+has() {
+	if printf '%s\n' "$out" | grep -qE -- "$2"; then ok "$1"; else
+		not_ok "$1 (/$2/)"; printf '%s\n' "$out" | sed 's/^/# /'; fi
 }
+lacks() {
+	if ! printf '%s\n' "$out" | grep -qE -- "$2"; then ok "$1"; else
+		not_ok "$1 (/$2/ matched)"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+}
+stack() { has "check --pamdir: $1" "$2"; } # NAME PATTERN: the check's output has PATTERN
 stack "sshd with the session line only" "^$S/sshd:2: warning: service sshd switches to the user in another process .* add 'auth optional pam_ambcaps.so' after '@include common-auth'"
 stack "the auth line before pam_cap's" "^$S/sudo:1: warning: service sudo: pam_cap \\($S/common-auth:4\\) comes after pam_ambcaps"
 stack "twice in one stack" "^$S/login:2: warning: service login runs pam_ambcaps twice in its session stack \\(also at $S/login:1\\)"
@@ -172,9 +178,7 @@ stack "options the module refuses" "^$S2/login:1: warning: the module refuses th
 stack "a conf= the module refuses" "^$S2/runuser:1: warning: the module refuses this line and grants nothing there: $D/nosuch.conf: cannot open: No such file or directory"
 stack "an argument in brackets is read as libpam reads it" "^$S2/su-l:1: warning: the module refuses this line and grants nothing there: apply=deffer: expected auto, now or defer"
 stack "brackets, with an escaped ']'" "^$S2/sudo:1: warning: the module refuses this line and grants nothing there: $D/nosuch\\]x.conf: cannot open"
-n=$((n + 1))
-if ! printf '%s\n' "$out" | grep -q "$S2/xdm:"; then echo "ok $n - check --pamdir: [caps=...] is an option the module takes"; else
-	failed=$((failed + 1)); echo "not ok $n - check --pamdir: [caps=...] is an option the module takes"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+lacks "check --pamdir: [caps=...] is an option the module takes" "$S2/xdm:"
 stack "an include loop stops, and says so" "^loopsvc: warning: service loopsvc: its stack includes more than 256 files, too deeply or in a loop"
 n=$((n + 1))
 if [ "$rc" != 124 ]; then echo "ok $n - check --pamdir: an include loop costs no time"; else failed=$((failed + 1)); echo "not ok $n - check --pamdir: an include loop costs no time (timed out)"; fi
@@ -191,22 +195,16 @@ stack "runuser without the line the profile put in common-session (a note)" "^$S
 expect "check --pamdir --strict: the runuser note is not a warning" 0 "usable" -- "$AMBCAPS" check --strict --pamdir "$S3" --pam-cap /dev/null "$G"
 expect "show --pamdir: a service whose stack runs no pam_ambcaps line grants nothing" 0 "^  $S3/runuser runs no pam_ambcaps line: nothing is granted through service runuser$" -- "$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service runuser
 out=$("$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service su 2>&1)
-n=$((n + 1))
-if printf '%s\n' "$out" | grep -q "^service su, program /usr/bin/su: apply=defer" && ! printf '%s\n' "$out" | grep -qE "runs no pam_ambcaps|has no PAM stack"; then
-	echo "ok $n - show --pamdir: a stack that runs it through an include"; else
-	failed=$((failed + 1)); echo "not ok $n - show --pamdir: a stack that runs it through an include"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+has "show --pamdir: a stack that runs it through an include: its delivery" "^service su, program /usr/bin/su: apply=defer"
+lacks "show --pamdir: a stack that runs it through an include: not said to grant nothing" "runs no pam_ambcaps|has no PAM stack"
 expect "show --pamdir: a service with no stack and no 'other'" 0 "^  service nosuch has no PAM stack \(nor 'other'\): nothing is granted through it$" -- "$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service nosuch
 printf 'session optional pam_ambcaps.so\n' > "$S3/other"
 out=$("$AMBCAPS" show alice --conf "$C" --pamdir "$S3" --service nosuch 2>&1)
-n=$((n + 1))
-if printf '%s\n' "$out" | grep -q "^service nosuch, program" && ! printf '%s\n' "$out" | grep -qE "runs no pam_ambcaps|has no PAM stack"; then
-	echo "ok $n - show --pamdir: a service with no stack reads 'other'"; else
-	failed=$((failed + 1)); echo "not ok $n - show --pamdir: a service with no stack reads 'other'"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+has "show --pamdir: a service with no stack reads 'other': its delivery" "^service nosuch, program"
+lacks "show --pamdir: a service with no stack reads 'other': not said to grant nothing" "runs no pam_ambcaps|has no PAM stack"
 printf 'session optional pam_ambcaps.so\n' >> "$S3/runuser"
 out=$("$AMBCAPS" check --pamdir "$S3" --pam-cap /dev/null "$G" 2>&1)
-n=$((n + 1))
-if ! printf '%s\n' "$out" | grep -q "note: service runuser"; then echo "ok $n - check --pamdir: no runuser note once runuser has its line"; else
-	failed=$((failed + 1)); echo "not ok $n - check --pamdir: no runuser note once runuser has its line"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+lacks "check --pamdir: no runuser note once runuser has its line" "note: service runuser"
 
 # the options of a stack's line: check judges them, show --service uses them
 S4="$D/pam4.d"
