@@ -75,15 +75,11 @@ static void log_refused(pam_handle_t *pamh, const char *prefix, const char *user
 		pam_syslog(pamh, LOG_WARNING, "%scannot grant %s to %s: %s", prefix, name, user, why);
 }
 
-/* NAME fit for a log line: control bytes become '?', at most 64 bytes. */
+/* NAME fit for a log line: at most 64 bytes, unsafe ones as '?' (amb_scrub). */
 static const char *printable(const char *name, char *buf, size_t len)
 {
-	size_t i = 0;
-
-	for (; name[i] != '\0' && i < len - 1 && i < 64; i++) {
-		buf[i] = amb_unsafe_byte(name[i]) ? '?' : name[i];
-	}
-	buf[i] = '\0';
+	snprintf(buf, len, "%.64s", name);
+	amb_scrub(buf);
 	return buf;
 }
 
